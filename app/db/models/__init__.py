@@ -1,0 +1,27 @@
+"""Every table, imported here so Alembic and the tests see the whole metadata."""
+
+from app.db.models.accounts import (
+    LoginFailureRow,
+    RefreshTokenRow,
+    UserRow,
+    WechatBindTicketRow,
+    WechatIdentityRow,
+)
+from app.db.models.audit import AuditRow, IdempotencyRow
+from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
+from app.db.models.orgs import LeaderRow, OrgRow
+
+__all__ = [
+    "AuditRow",
+    "EnterpriseRow",
+    "IdempotencyRow",
+    "InstructorAssignmentRow",
+    "InstructorRow",
+    "LeaderRow",
+    "LoginFailureRow",
+    "OrgRow",
+    "RefreshTokenRow",
+    "UserRow",
+    "WechatBindTicketRow",
+    "WechatIdentityRow",
+]

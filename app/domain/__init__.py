@@ -1,0 +1,1 @@
+"""Rules and use cases. Imports nothing from app.api, app.graphql or app.db."""

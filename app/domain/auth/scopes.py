@@ -1,0 +1,66 @@
+"""Scopes and the roles that grant them.
+
+A token carries space-separated scopes and the organisation its principal is anchored at; the
+anchor bounds *where* a scope applies (the anchor's subtree), the scope bounds *what* may be done.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    ORGS_READ = "orgs:read"
+    ORGS_WRITE = "orgs:write"
+    ENTERPRISES_READ = "enterprises:read"
+    ENTERPRISES_WRITE = "enterprises:write"
+    COVERAGE_READ = "coverage:read"
+    AUDIT_READ = "audit:read"
+    ACCOUNTS_WRITE = "accounts:write"
+    PII_READ = "pii:read"  # national id and phone numbers unmasked
+    SELF = "self"  # a member's own profile and actions
+
+
+class Role(StrEnum):
+    DISTRICT_ADMIN = "district_admin"
+    STREET_ADMIN = "street_admin"
+    PARK_ADMIN = "park_admin"
+    BRANCH_SECRETARY = "branch_secretary"
+    MEMBER = "member"
+    ENTERPRISE_CONTACT = "enterprise_contact"
+    ANALYST = "analyst"
+    SYNC_CLIENT = "sync_client"
+
+
+_S = Scope
+_ADMIN = frozenset(
+    {
+        _S.ORGS_READ,
+        _S.ORGS_WRITE,
+        _S.ENTERPRISES_READ,
+        _S.ENTERPRISES_WRITE,
+        _S.COVERAGE_READ,
+        _S.PII_READ,
+        _S.ACCOUNTS_WRITE,
+    }
+)
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.DISTRICT_ADMIN: _ADMIN | {_S.AUDIT_READ},
+    Role.STREET_ADMIN: _ADMIN,
+    Role.PARK_ADMIN: _ADMIN,
+    Role.BRANCH_SECRETARY: frozenset(
+        {_S.ORGS_READ, _S.ENTERPRISES_READ, _S.COVERAGE_READ, _S.PII_READ}
+    ),
+    Role.MEMBER: frozenset({_S.SELF, _S.ORGS_READ}),
+    Role.ENTERPRISE_CONTACT: frozenset({_S.ORGS_READ, _S.ENTERPRISES_READ}),
+    # Analysts read aggregates over any subtree they are anchored at, never personal data.
+    Role.ANALYST: frozenset({_S.ORGS_READ, _S.ENTERPRISES_READ, _S.COVERAGE_READ}),
+    Role.SYNC_CLIENT: frozenset(
+        {_S.ORGS_READ, _S.ORGS_WRITE, _S.ENTERPRISES_READ, _S.ENTERPRISES_WRITE, _S.PII_READ}
+    ),
+}
+
+
+def scopes_for(role: Role) -> frozenset[Scope]:
+    return ROLE_SCOPES[role]

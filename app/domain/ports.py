@@ -1,0 +1,77 @@
+"""The unit of work every use case receives: repositories, the clock and the policy.
+
+It rolls back unless the use case commits; only the unit of work commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from app.domain.audit import AuditEntry
+from app.domain.auth.principal import Principal
+from app.domain.clock import Clock
+from app.domain.enterprises.ports import (
+    AssignmentRepository,
+    EnterpriseRepository,
+    InstructorRepository,
+)
+from app.domain.orgs.ports import LeaderRepository, OrgRepository
+from app.domain.pagination import Page, PageRequest
+from app.domain.policy import Policy
+
+
+class AuditRepository(Protocol):
+    async def record(
+        self,
+        actor: Principal,
+        *,
+        action: str,
+        target_type: str,
+        target_id: object,
+        org_id: int | None,
+        changes: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    async def for_target(
+        self, target_type: str, target_id: str, *, page: PageRequest
+    ) -> Page[AuditEntry]: ...
+
+    async def in_subtree(
+        self,
+        path: str,
+        *,
+        page: PageRequest,
+        action: str | None = None,
+        target_type: str | None = None,
+    ) -> Page[AuditEntry]: ...
+
+
+class UnitOfWork(Protocol):
+    # Read-only properties, so an implementation may hold concrete repository classes.
+    @property
+    def orgs(self) -> OrgRepository: ...
+
+    @property
+    def leaders(self) -> LeaderRepository: ...
+
+    @property
+    def enterprises(self) -> EnterpriseRepository: ...
+
+    @property
+    def instructors(self) -> InstructorRepository: ...
+
+    @property
+    def assignments(self) -> AssignmentRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def policy(self) -> Policy: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

@@ -15,6 +15,7 @@ from app.api import ops, problems
 from app.api.middleware import Metrics, RequestContextMiddleware
 from app.api.v1 import audit, orgs
 from app.container import Container, build_container
+from app.graphql.schema import graphql_router
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -26,6 +27,8 @@ Lianjian (联建): organisation trees, members, funds and inter-firm help for Pa
 
 def _operation_id(route: APIRoute) -> str:
     # Stable, readable ids for generated clients: the handler's name.
+    if route.path.endswith("/graphql"):
+        return f"graphql_{sorted(route.methods)[0].lower()}"
     return route.name
 
 
@@ -104,6 +107,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     _install_openapi(app)
     for router in (ops.router, orgs.router, audit.router):
         app.include_router(router)
+    app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

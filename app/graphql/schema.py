@@ -1,0 +1,69 @@
+"""The GraphQL schema and its FastAPI router, over the same use cases as REST."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import strawberry
+from fastapi import Request
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.fastapi import GraphQLRouter
+
+from app.api.problems import language
+from app.container import Container
+from app.domain.errors import Unauthenticated
+from app.graphql.context import Context
+from app.graphql.errors import DomainErrors
+from app.graphql.mutations import OrgMutations
+from app.graphql.queries import OrgQueries
+from app.settings import Settings
+
+
+@strawberry.type
+class Query(OrgQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(OrgMutations):
+    pass
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        # Factories, not instances: an extension keeps per-operation state.
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
+            partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+            DomainErrors,
+        ],
+    )
+
+
+def graphql_router(container: Container) -> GraphQLRouter[Any, Any]:
+    async def context_getter(request: Request) -> Context:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        principal, error = None, None
+        if scheme.lower() == "bearer" and token.strip():
+            try:
+                principal = container.tokens.verify(
+                    token.strip(), request_id=getattr(request.state, "request_id", "-")
+                )
+                request.scope["state"]["subject"] = principal.subject
+            except Unauthenticated as exc:
+                error = exc
+        return Context(
+            container=container, principal=principal, language=language(request), auth_error=error
+        )
+
+    return GraphQLRouter(
+        build_schema(container.settings),
+        context_getter=context_getter,
+        graphql_ide=None,
+        include_in_schema=True,
+    )

@@ -1,0 +1,202 @@
+"""Every route and every GraphQL field refuses anonymous callers and hides foreign objects.
+
+A new route or field fails these tests until it is classified here: public (with a reason),
+or given a way to aim it at an object in another district's subtree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from app.domain.auth.scopes import Role
+
+PUBLIC = {
+    ("GET", "/healthz"): "liveness probe",
+    ("GET", "/readyz"): "readiness probe",
+    ("GET", "/metrics"): "Prometheus scrape; keep off the public ingress (docs/deploy.md)",
+    ("GET", "/.well-known/jwks.json"): "public signing keys",
+    ("GET", "/graphql"): "GraphQL transport; fields are guarded (test below)",
+    ("POST", "/graphql"): "GraphQL transport; fields are guarded (test below)",
+    ("POST", "/api/v1/auth/token"): "login",
+    ("POST", "/api/v1/auth/refresh"): "refresh-token exchange",
+    ("POST", "/api/v1/auth/logout"): "refresh-token revocation",
+    ("POST", "/api/v1/auth/wechat"): "mini-program login",
+    ("POST", "/api/v1/auth/wechat/bind"): "mini-program account binding",
+    ("POST", "/oauth/token"): "client-credentials grant",
+}
+
+# Routes that only ever act inside the caller's own anchor subtree (no target to aim abroad).
+ANCHOR_ONLY = {
+    ("GET", "/api/v1/orgs"): "lists the caller's own subtree",
+    ("GET", "/api/v1/users/me"): "the caller's own account",
+}
+
+
+def _routes(app) -> list[tuple[str, str]]:
+    out = []
+    for path, item in app.openapi()["paths"].items():
+        for method in item:
+            out.append((method.upper(), path))
+    return out
+
+
+async def foreign_world(world, client) -> dict[str, Any]:
+    """Objects inside `district`; the intruder is anchored at `other_district`."""
+    h = world.auth()
+    leader = (
+        await client.post(
+            f"/api/v1/orgs/{world.ids['branch1']}/leaders",
+            headers=h,
+            json={"name": "甲", "role": "secretary", "term_start": "2024-01-01"},
+        )
+    ).json()
+    samples: dict[str, Any] = {"org_id": world.ids["park"], "leader_id": leader["id"]}
+    return samples
+
+
+# Valid bodies, so the request reaches the use case (and its subtree check).
+BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/orgs"): lambda s: {
+        "parent_id": s["org_id"],
+        "kind": "branch",
+        "formation": "joint",
+        "name": "x",
+    },
+    ("PATCH", "/api/v1/orgs/{org_id}"): lambda s: {"name": "y"},
+    ("POST", "/api/v1/orgs/{org_id}/move"): lambda s: {"parent_id": s["org_id"]},
+    ("POST", "/api/v1/orgs/{org_id}/leaders"): lambda s: {
+        "name": "z",
+        "role": "deputy",
+        "term_start": "2024-01-01",
+    },
+}
+# Query parameters that aim a collection route at the foreign subtree.
+QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
+}
+HEADERS: dict[tuple[str, str], dict[str, str]] = {
+    ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
+}
+
+
+def test_every_route_is_classified(app):
+    for method, path in _routes(app):
+        key = (method, path)
+        if key in PUBLIC or key in ANCHOR_ONLY or key in QUERIES or "{" in path:
+            continue
+        if method in {"POST", "PUT", "PATCH"} and key in BODIES:
+            continue
+        pytest.fail(f"{method} {path} is not classified in tests/test_route_guard.py")
+
+
+async def test_no_route_answers_without_a_token(app, client, world):
+    for method, path in _routes(app):
+        if (method, path) in PUBLIC:
+            continue
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        r = await client.request(method, url, json={} if method != "GET" else None)
+        assert r.status_code == 401, f"{method} {path} answered {r.status_code} without a token"
+        assert r.json()["code"] == "auth.token_missing"
+
+
+async def test_no_route_reaches_a_foreign_subtree(app, client, world):
+    samples = await foreign_world(world, client)
+    intruder = world.auth(Role.DISTRICT_ADMIN, "other_district")
+    for method, path in _routes(app):
+        key = (method, path)
+        if key in PUBLIC or key in ANCHOR_ONLY:
+            continue
+        params = re.findall(r"\{([^}]+)\}", path)
+        missing = [p for p in params if p not in samples]
+        assert not missing, f"{method} {path}: add a foreign sample for {missing}"
+        url = path.format(**{p: samples[p] for p in params})
+        body = BODIES[key](samples) if key in BODIES else ({} if method != "GET" else None)
+        query = QUERIES[key](samples) if key in QUERIES else None
+        r = await client.request(
+            method, url, json=body, params=query, headers={**intruder, **HEADERS.get(key, {})}
+        )
+        assert r.status_code == 404, f"{method} {path} answered {r.status_code}: {r.text}"
+        assert r.headers["content-type"].startswith("application/problem+json")
+
+
+# One sample operation per root field; the first variable map aims at the foreign subtree.
+GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
+    "me": ("{ me { subject } }", None),
+    "org": ("query($id: Int!) { org(id: $id) { id } }", lambda s: {"id": s["org_id"]}),
+    "orgs": (
+        "query($id: Int) { orgs(rootId: $id) { edges { node { id } } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "expiringTerms": (
+        "query($id: Int!) { expiringTerms(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "auditLog": (
+        "query($id: Int) { auditLog(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "createOrg": (
+        "mutation($id: Int!) { createOrg(input: {parentId: $id, kind: BRANCH, "
+        'formation: JOINT, name: "x"}) { errors { code } } }',
+        lambda s: {"id": s["org_id"]},
+    ),
+    "updateOrg": (
+        "mutation($id: Int!) { updateOrg(id: $id, expectedVersion: 1, "
+        'input: {name: "y"}) { errors { code } } }',
+        lambda s: {"id": s["org_id"]},
+    ),
+    "moveOrg": (
+        "mutation($id: Int!) { moveOrg(id: $id, parentId: $id) { errors { code } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "dissolveOrg": (
+        "mutation($id: Int!) { dissolveOrg(id: $id) { errors { code } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "addLeader": (
+        'mutation($id: Int!) { addLeader(orgId: $id, name: "z", role: DEPUTY, '
+        'termStart: "2024-01-01") { errors { code } } }',
+        lambda s: {"id": s["org_id"]},
+    ),
+    "endLeader": (
+        "mutation($id: Int!) { endLeader(id: $id) { errors { code } } }",
+        lambda s: {"id": s["leader_id"]},
+    ),
+}
+GRAPHQL_ANCHOR_ONLY = {"me"}
+
+
+def _graphql_fields(app) -> list[str]:
+    from app.graphql.schema import build_schema
+
+    schema = build_schema(app.state.container.settings)._schema
+    names = list(schema.query_type.fields) + list(schema.mutation_type.fields)
+    return names
+
+
+async def test_every_graphql_field_is_guarded(app, client, world):
+    samples = await foreign_world(world, client)
+    intruder = world.auth(Role.DISTRICT_ADMIN, "other_district")
+    for name in _graphql_fields(app):
+        assert name in GRAPHQL_FIELDS, f"GraphQL field {name} is not classified in this test"
+        query, variables = GRAPHQL_FIELDS[name]
+        vars_ = variables(samples) if variables else {}
+        r = await client.post("/graphql", json={"query": query, "variables": vars_})
+        body = r.json()
+        assert body.get("data") is None, f"{name} answered anonymously: {body}"
+        assert body["errors"][0]["extensions"]["code"] == "auth.token_missing", name
+        if name in GRAPHQL_ANCHOR_ONLY:
+            continue
+        r = await client.post(
+            "/graphql", json={"query": query, "variables": vars_}, headers=intruder
+        )
+        body = r.json()
+        codes = [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
+        data = body.get("data") or {}
+        payload = data.get(name) if isinstance(data, dict) else None
+        if isinstance(payload, dict) and "errors" in payload:
+            codes += [e["code"] for e in payload["errors"]]
+        assert any(c and c.endswith("not_found") for c in codes), f"{name}: {body}"

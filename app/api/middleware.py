@@ -8,8 +8,10 @@ import time
 import uuid
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.problems import problem_response
 from app.logging import request_id_var
 
 log = logging.getLogger("lianjian.access")
@@ -63,8 +65,24 @@ class RequestContextMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send_wrapper(message)
+
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            # Answer here (not in Starlette's outermost handler) so the masked 500 still
+            # carries the request id header and is counted and logged once.
+            log.error("unhandled error", exc_info=(type(exc), exc, exc.__traceback__))
+            if started:
+                raise
+            response = problem_response(Request(scope), status=500, code="internal")
+            await response(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - start
             route = _route_template(scope)

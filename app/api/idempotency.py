@@ -8,6 +8,7 @@ replayed for the same key and body; the same key with another body is a 422.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,8 @@ from app.domain.auth.principal import Principal
 from app.domain.errors import Conflict, FieldError, InvalidInput, RuleViolation
 
 _EXEMPT = {"audit_exempt": True}
+_REPLAY_POLLS = 40
+_REPLAY_POLL_SECONDS = 0.05
 
 
 def _key_header(
@@ -126,10 +129,15 @@ async def run_idempotent(
             .execution_options(**_EXEMPT)
         )
     except IntegrityError:
-        # Another request with this key committed first (we waited on its lock).
+        # Another request with this key committed first (we waited on its lock). Its response
+        # is stored just after its commit: wait briefly for it rather than bounce the client.
         await uow.session.rollback()
-        existing = await _find(uow, actor.subject, key)
-        await uow.session.rollback()
+        for _ in range(_REPLAY_POLLS):
+            existing = await _find(uow, actor.subject, key)
+            await uow.session.rollback()
+            if existing is None or existing.status_code is not None:
+                break
+            await asyncio.sleep(_REPLAY_POLL_SECONDS)
         if existing is None:
             raise Conflict("idempotency.in_progress", extra={"retry_after": 1}) from None
         return _replay(existing, fingerprint)

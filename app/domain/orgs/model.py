@@ -101,6 +101,11 @@ def subtree_bounds(path: str) -> tuple[str, str]:
     return path, path[:-1] + "0"
 
 
+def root_of(path: str) -> int:
+    """Id of the root of the tree holding ``path`` ("/1/5/23/" → 1)."""
+    return int(path.split("/")[1])
+
+
 def is_descendant_or_self(path: str, ancestor_path: str) -> bool:
     return path.startswith(ancestor_path)
 

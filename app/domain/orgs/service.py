@@ -27,6 +27,7 @@ from app.domain.orgs.model import (
     child_path,
     is_descendant_or_self,
     may_hold,
+    root_of,
 )
 from app.domain.orgs.ports import NewOrg, OrgFilter, OrgSort
 from app.domain.pagination import Page, PageRequest, check_limit
@@ -198,6 +199,11 @@ async def move_org(
 ) -> Org:
     """Re-parent an organisation with its whole subtree; paths rewritten in one transaction."""
     actor.require(Scope.ORGS_WRITE)
+    org = await load_org(uow, actor, org_id)
+    # Moves within one tree are serialised on its root row: two crossing moves (A under B,
+    # B under A) cannot both pass the cycle check, and no two moves deadlock. Everything is
+    # read again after the lock, as another move may have changed the paths meanwhile.
+    await uow.orgs.get(root_of(org.path), lock=True)
     org = await load_org(uow, actor, org_id, lock=True)
     if expected_version is not None and org.version != expected_version:
         raise PreconditionFailed("request.stale", params={"current": org.version})

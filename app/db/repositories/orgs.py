@@ -86,6 +86,10 @@ class SqlOrgRepository:
             stmt = stmt.where(OrgRow.id != except_id)
         return (await self.s.execute(stmt.limit(1))).first() is not None
 
+    async def id_by_code(self, code: str) -> int | None:
+        stmt = sa.select(OrgRow.id).where(OrgRow.code == code)
+        return (await self.s.execute(stmt)).scalar_one_or_none()
+
     async def add(self, new: NewOrg, *, parent: Org | None, now: dt.datetime) -> Org:
         # The path embeds the new id, so insert with a unique placeholder and set it after.
         placeholder = f"~new~{now.timestamp()}~{id(new)}"

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from app.api import ops, problems
 from app.api.middleware import Metrics, RequestContextMiddleware
-from app.api.v1 import audit, orgs
+from app.api.v1 import audit, coverage, enterprises, instructors, orgs
 from app.container import Container, build_container
 from app.graphql.schema import graphql_router
 from app.settings import Settings, get_settings
@@ -105,7 +105,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.state.metrics = Metrics()
     problems.install(app)
     _install_openapi(app)
-    for router in (ops.router, orgs.router, audit.router):
+    for router in (
+        ops.router,
+        orgs.router,
+        audit.router,
+        enterprises.router,
+        instructors.router,
+        coverage.router,
+    ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])
     if settings.cors_origins:

@@ -12,6 +12,12 @@ from typing import Any
 import pytest
 
 from app.domain.auth.scopes import Role
+from tests.enterprise_fixtures import (
+    ENTERPRISE_BODIES,
+    ENTERPRISE_HEADERS,
+    ENTERPRISE_QUERIES,
+    enterprise_samples,
+)
 
 PUBLIC = {
     ("GET", "/healthz"): "liveness probe",
@@ -54,6 +60,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
         )
     ).json()
     samples: dict[str, Any] = {"org_id": world.ids["park"], "leader_id": leader["id"]}
+    samples.update(await enterprise_samples(world, client))
     return samples
 
 
@@ -73,12 +80,15 @@ BODIES: dict[tuple[str, str], Any] = {
         "term_start": "2024-01-01",
     },
 }
+BODIES |= ENTERPRISE_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
+    **ENTERPRISE_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
+    **ENTERPRISE_HEADERS,
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EnterpriseRow, InstructorAssignmentRow, InstructorRow, OrgRow
@@ -15,6 +16,7 @@ from app.domain.enterprises.model import (
     CoverageCount,
     CoverageMode,
     CoverageStatus,
+    CreditCodeTaken,
     Enterprise,
     EnterpriseKind,
     Instructor,
@@ -100,12 +102,25 @@ class SqlEnterpriseRepository:
         stmt = sa.select(EnterpriseRow.id).where(EnterpriseRow.credit_code == code)
         return (await self.s.execute(stmt)).scalar_one_or_none()
 
+    async def _guard_credit_code(self, stmt: Any, code: str | None) -> Any:
+        """Run ``stmt`` in a savepoint so losing a race for a credit code (the use case checked
+        it was free, a concurrent transaction committed it since) is a conflict, not a 500."""
+        try:
+            async with self.s.begin_nested():
+                return await self.s.execute(stmt)
+        except IntegrityError:
+            owner = await self.credit_code_owner(code) if code else None
+            if owner is None:
+                raise
+            raise CreditCodeTaken(code or "", owner) from None
+
     async def add(self, *, fields: dict[str, Any], org_path: str, now: dt.datetime) -> Enterprise:
-        result = await self.s.execute(
+        stmt = (
             sa.insert(EnterpriseRow)
             .values(**_plain(fields), org_path=org_path, version=1, created_at=now, updated_at=now)
             .returning(EnterpriseRow.id)
         )
+        result = await self._guard_credit_code(stmt, fields.get("credit_code"))
         ent = await self.get(result.scalar_one())
         assert ent is not None
         return ent
@@ -125,8 +140,11 @@ class SqlEnterpriseRepository:
         )
         if expected_version is not None:
             stmt = stmt.where(EnterpriseRow.version == expected_version)
-        result = await self.s.execute(stmt)
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if changes.get("credit_code"):
+            result = await self._guard_credit_code(stmt, changes["credit_code"])
+        else:
+            result = await self.s.execute(stmt)
+        if result.rowcount == 0:
             return None
         return await self.get(enterprise_id)
 
@@ -142,6 +160,15 @@ class SqlEnterpriseRepository:
             EnterpriseRow.status == "active", EnterpriseRow.covering_org_id == org_id
         )
         return int((await self.s.execute(stmt)).scalar_one())
+
+    async def ids_covered_by(self, org_id: int, *, limit: int) -> list[int]:
+        stmt = (
+            sa.select(EnterpriseRow.id)
+            .where(EnterpriseRow.status == "active", EnterpriseRow.covering_org_id == org_id)
+            .order_by(EnterpriseRow.id)
+            .limit(limit)
+        )
+        return [int(i) for i in (await self.s.execute(stmt)).scalars()]
 
     async def subtree(
         self, path: str, *, filters: dict[str, Any], page: PageRequest
@@ -200,6 +227,12 @@ class SqlInstructorRepository:
             await self.s.execute(sa.select(InstructorRow).where(InstructorRow.id == instructor_id))
         ).scalar_one_or_none()
         return to_instructor(row) if row else None
+
+    async def get_many(self, ids: list[int]) -> dict[int, Instructor]:
+        if not ids:
+            return {}
+        rows = await self.s.execute(sa.select(InstructorRow).where(InstructorRow.id.in_(ids)))
+        return {r.id: to_instructor(r) for r in rows.scalars()}
 
     async def add(self, *, fields: dict[str, Any], now: dt.datetime) -> Instructor:
         result = await self.s.execute(
@@ -278,6 +311,15 @@ class SqlAssignmentRepository:
             )
             .order_by(InstructorAssignmentRow.id)
         )
+        return [to_assignment(r) for r in (await self.s.execute(stmt)).scalars()]
+
+    async def of_enterprise(self, enterprise_id: int, *, active_only: bool) -> list[Assignment]:
+        stmt = sa.select(InstructorAssignmentRow).where(
+            InstructorAssignmentRow.enterprise_id == enterprise_id
+        )
+        if active_only:
+            stmt = stmt.where(InstructorAssignmentRow.end_on.is_(None))
+        stmt = stmt.order_by(InstructorAssignmentRow.start_on, InstructorAssignmentRow.id)
         return [to_assignment(r) for r in (await self.s.execute(stmt)).scalars()]
 
     async def of_instructor(self, instructor_id: int, *, active_only: bool) -> list[Assignment]:

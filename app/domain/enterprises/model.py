@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.domain.errors import Conflict, FieldError
+from app.domain.orgs.model import Formation, OrgKind
+
 
 class EnterpriseKind(StrEnum):
     ENTERPRISE = "enterprise"  # 非公企业
@@ -54,6 +57,80 @@ def coverage_status(*, covered_by_org: bool, active_assignments: int) -> Coverag
     if active_assignments > 0:
         return CoverageStatus.WORK
     return CoverageStatus.NONE
+
+
+# Territorial organisations an enterprise may sit under (属地为主); never a branch.
+HOST_KINDS = frozenset(
+    {OrgKind.DISTRICT, OrgKind.TWO_NEW_COMMITTEE, OrgKind.STREET, OrgKind.COMMUNITY, OrgKind.PARK}
+)
+
+
+def coverage_mode_for(formation: Formation | None) -> CoverageMode:
+    """How a branch covers an enterprise follows from how the branch was formed."""
+    if formation is Formation.STANDALONE:
+        return CoverageMode.STANDALONE
+    if formation is Formation.JOINT:
+        return CoverageMode.JOINT
+    return CoverageMode.ATTACHED
+
+
+@dataclass(frozen=True)
+class CoverageState:
+    """The denormalised coverage columns of an enterprise."""
+
+    status: CoverageStatus
+    covering_org_id: int | None
+    mode: CoverageMode | None
+    since: dt.date | None
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "coverage_status": self.status,
+            "covering_org_id": self.covering_org_id,
+            "coverage_mode": self.mode,
+            "covered_since": self.since,
+        }
+
+
+def current_coverage(ent: Enterprise) -> CoverageState:
+    return CoverageState(
+        ent.coverage_status, ent.covering_org_id, ent.coverage_mode, ent.covered_since
+    )
+
+
+def next_coverage(
+    current: CoverageState,
+    *,
+    covering_org_id: int | None,
+    mode: CoverageMode | None,
+    active_starts: list[dt.date],
+    today: dt.date,
+) -> CoverageState:
+    """Coverage after a change: organisation if a branch covers it, else work if an instructor
+    is assigned, else none. ``since`` is when the current kind of coverage began: kept while an
+    enterprise stays under organisation coverage (even when it changes branch), the earliest
+    active assignment's start under work coverage."""
+    status = coverage_status(
+        covered_by_org=covering_org_id is not None, active_assignments=len(active_starts)
+    )
+    if status is CoverageStatus.ORGANISATION:
+        kept = current.status is CoverageStatus.ORGANISATION and current.since is not None
+        return CoverageState(status, covering_org_id, mode, current.since if kept else today)
+    if status is CoverageStatus.WORK:
+        return CoverageState(status, None, None, min(active_starts))
+    return CoverageState(status, None, None, None)
+
+
+class CreditCodeTaken(Conflict):
+    """The unified social credit code already belongs to another enterprise."""
+
+    def __init__(self, code: str, existing_id: int) -> None:
+        super().__init__(
+            "enterprise.credit_code_taken",
+            params={"code": code},
+            fields=[FieldError("enterprise.credit_code_taken", pointer="/credit_code")],
+            extra={"existing_id": existing_id},
+        )
 
 
 @dataclass

@@ -100,6 +100,21 @@ async def _find(uow: SqlUnitOfWork, principal: str, key: str) -> _Stored | None:
     return _Stored(*row) if row else None
 
 
+async def _settled(uow: SqlUnitOfWork, principal: str, key: str, row: _Stored) -> _Stored:
+    """The first request's response is stored just after its commit: wait briefly for it
+    rather than bounce a duplicate that arrived in that instant."""
+    for _ in range(_REPLAY_POLLS):
+        if row.status_code is not None:
+            break
+        await asyncio.sleep(_REPLAY_POLL_SECONDS)
+        found = await _find(uow, principal, key)
+        await uow.session.rollback()
+        if found is None:
+            break
+        row = found
+    return row
+
+
 async def run_idempotent(
     request: Request,
     uow: SqlUnitOfWork,
@@ -114,7 +129,7 @@ async def run_idempotent(
     existing = await _find(uow, actor.subject, key)
     if existing is not None:
         await uow.session.rollback()
-        return _replay(existing, fingerprint)
+        return _replay(await _settled(uow, actor.subject, key, existing), fingerprint)
     try:
         await uow.session.execute(
             sa.insert(IdempotencyRow)
@@ -129,18 +144,13 @@ async def run_idempotent(
             .execution_options(**_EXEMPT)
         )
     except IntegrityError:
-        # Another request with this key committed first (we waited on its lock). Its response
-        # is stored just after its commit: wait briefly for it rather than bounce the client.
+        # Another request with this key committed first (we waited on its lock).
         await uow.session.rollback()
-        for _ in range(_REPLAY_POLLS):
-            existing = await _find(uow, actor.subject, key)
-            await uow.session.rollback()
-            if existing is None or existing.status_code is not None:
-                break
-            await asyncio.sleep(_REPLAY_POLL_SECONDS)
+        existing = await _find(uow, actor.subject, key)
+        await uow.session.rollback()
         if existing is None:
             raise Conflict("idempotency.in_progress", extra={"retry_after": 1}) from None
-        return _replay(existing, fingerprint)
+        return _replay(await _settled(uow, actor.subject, key, existing), fingerprint)
     response = await action()  # commits the change together with the claim
     headers: dict[str, Any] = {
         k: v for k, v in response.headers.items() if k.lower() in {"location", "etag"}

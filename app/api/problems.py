@@ -99,8 +99,9 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=out_headers)
 
 
-def _field_entry(err: FieldError, lang: str) -> dict[str, Any]:
-    _, detail = render(err.code, err.params, lang)
+def _field_entry(err: FieldError, lang: str, params: dict[str, Any]) -> dict[str, Any]:
+    # A field error without parameters of its own shares the error's (e.g. the missing id).
+    _, detail = render(err.code, err.params or params, lang)
     entry: dict[str, Any] = {"code": err.code, "detail": detail}
     if err.pointer is not None:
         entry["pointer"] = err.pointer
@@ -127,7 +128,7 @@ def domain_error_response(request: Request, exc: DomainError) -> JSONResponse:
         status=status,
         code=exc.code,
         params=exc.params,
-        errors=[_field_entry(f, lang) for f in exc.fields] or None,
+        errors=[_field_entry(f, lang, exc.params) for f in exc.fields] or None,
         extra=exc.extra,
         headers=headers,
     )

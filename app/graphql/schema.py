@@ -14,6 +14,8 @@ from app.api.problems import language
 from app.container import Container
 from app.domain.errors import Unauthenticated
 from app.graphql.context import Context
+from app.graphql.enterprise_mutations import EnterpriseMutations
+from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
 from app.graphql.mutations import OrgMutations
 from app.graphql.queries import OrgQueries
@@ -21,12 +23,12 @@ from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries):
+class Query(OrgQueries, EnterpriseQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrgMutations):
+class Mutation(OrgMutations, EnterpriseMutations):
     pass
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+from app.domain.enterprises import coverage as coverage_cases
 from app.domain.orgs import leaders as leader_cases
 from app.domain.orgs import service as org_cases
 from app.domain.orgs.model import Formation, Leader, LeaderRole, Org, OrgKind, OrgStatus
@@ -15,6 +16,9 @@ from app.domain.orgs.ports import OrgFilter, OrgSort
 from app.domain.pagination import PageRequest, decode_cursor
 from app.graphql.context import Context
 from app.graphql.types.common import AuditEvent, Connection, connection
+
+if TYPE_CHECKING:
+    from app.graphql.types.enterprises import Coverage, EnterpriseFilterInput, EnterpriseType
 
 OrgKindEnum = strawberry.enum(OrgKind, name="OrgKind")
 FormationEnum = strawberry.enum(Formation, name="Formation")
@@ -206,6 +210,29 @@ class OrgType:
                 uow, info.context.actor, org_id=self.id, include_ended=include_ended
             )
         return [LeaderType.of(x) for x in leaders]
+
+    @strawberry.field(description="Coverage of the enterprises in this subtree.")
+    async def coverage(
+        self, info: Info[Context, None]
+    ) -> Annotated[Coverage, strawberry.lazy("app.graphql.types.enterprises")]:
+        from app.graphql.types.enterprises import Coverage
+
+        async with info.context.uow() as uow:
+            report = await coverage_cases.coverage_report(uow, info.context.actor, org_id=self.id)
+        return Coverage.of(report)
+
+    @strawberry.field(description="Enterprises sitting in this subtree.")
+    async def enterprises(
+        self,
+        info: Info[Context, None],
+        filter: Annotated[EnterpriseFilterInput, strawberry.lazy("app.graphql.types.enterprises")]
+        | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Annotated[EnterpriseType, strawberry.lazy("app.graphql.types.enterprises")]]:
+        from app.graphql.types.enterprises import enterprise_page
+
+        return await enterprise_page(info, org_id=self.id, filters=filter, first=first, after=after)
 
     @strawberry.field(description="Recorded changes of this organisation, newest first.")
     async def history(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jwt
@@ -16,6 +17,7 @@ from app.security.keys import SigningKey
 
 ALGORITHM = "EdDSA"  # pinned: tokens naming any other algorithm (or none) are rejected
 REQUIRED = ["iss", "aud", "sub", "exp", "iat", "jti", "scope", "org"]
+_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class TokenService:
         self.issuer = issuer
         self.audience = audience
         self.ttl = dt.timedelta(minutes=ttl_minutes)
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def issue(
         self,
@@ -65,6 +68,21 @@ class TokenService:
         return IssuedToken(token=token, expires_in=int(lifetime.total_seconds()), jti=jti)
 
     def verify(self, token: str, *, request_id: str = "-") -> Principal:
+        # A token is immutable and its signature either verifies or not, so a verified token
+        # is remembered until it expires: the signature check is most of a cheap request.
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, exp = cached
+            if exp > time.time():
+                return replace(principal, request_id=request_id)
+            self._verified.pop(token, None)
+        principal, exp = self._verify(token)
+        if len(self._verified) >= _CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # oldest first (insertion order)
+        self._verified[token] = (principal, exp)
+        return replace(principal, request_id=request_id)
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") != ALGORITHM or header.get("kid") != self.key.kid:
@@ -94,16 +112,16 @@ class TokenService:
         tail = sub.split(":", 1)[1] if sub.startswith("user:") else ""
         user_id = int(tail) if tail.isdigit() else None
         ent = claims.get("ent")
-        return Principal(
+        principal = Principal(
             subject=sub,
             role=role,
             scopes=frozenset(claims["scope"].split()),
             org_id=org,
-            request_id=request_id,
             enterprise_id=ent if isinstance(ent, int) else None,
             user_id=user_id,
             token_id=str(claims["jti"]),
         )
+        return principal, float(claims["exp"])
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         return {"keys": [self.key.jwk()]}

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from app.api import ops, problems
 from app.api.middleware import Metrics, RequestContextMiddleware
-from app.api.v1 import audit, coverage, enterprises, instructors, orgs
+from app.api.v1 import audit, auth, coverage, enterprises, instructors, orgs, users
 from app.container import Container, build_container
 from app.graphql.schema import graphql_router
 from app.settings import Settings, get_settings
@@ -28,7 +28,7 @@ Lianjian (联建): organisation trees, members, funds and inter-firm help for Pa
 def _operation_id(route: APIRoute) -> str:
     # Stable, readable ids for generated clients: the handler's name.
     if route.path.endswith("/graphql"):
-        return f"graphql_{sorted(route.methods)[0].lower()}"
+        return f"graphql_{sorted(route.methods or ())[0].lower()}"
     return route.name
 
 
@@ -109,6 +109,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         ops.router,
         orgs.router,
         audit.router,
+        auth.router,
+        users.router,
         enterprises.router,
         instructors.router,
         coverage.router,

@@ -61,6 +61,18 @@ async def foreign_world(world, client) -> dict[str, Any]:
     ).json()
     samples: dict[str, Any] = {"org_id": world.ids["park"], "leader_id": leader["id"]}
     samples.update(await enterprise_samples(world, client))
+    user = await client.post(
+        "/api/v1/users",
+        headers=h,
+        json={
+            "username": "guarded.user",
+            "display_name": "乙",
+            "role": "park_admin",
+            "org_id": world.ids["park"],
+            "password": "a long enough password",
+        },
+    )
+    samples["user_id"] = user.json()["id"]
     return samples
 
 
@@ -79,11 +91,20 @@ BODIES: dict[tuple[str, str], Any] = {
         "role": "deputy",
         "term_start": "2024-01-01",
     },
+    ("POST", "/api/v1/users"): lambda s: {
+        "username": "intruder.made",
+        "display_name": "x",
+        "role": "park_admin",
+        "org_id": s["org_id"],
+        "password": "a long enough password",
+    },
+    ("POST", "/api/v1/users/{user_id}/password"): lambda s: {"password": "a long enough password"},
 }
 BODIES |= ENTERPRISE_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
+    ("GET", "/api/v1/users"): lambda s: {"org_id": s["org_id"]},
     **ENTERPRISE_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {

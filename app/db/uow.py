@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.db.repositories.accounts import SqlAccountRepository
 from app.db.repositories.audit import AUDITED, SqlAuditRepository
 from app.db.repositories.enterprises import (
     SqlAssignmentRepository,
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
         self.enterprises = SqlEnterpriseRepository(s)
         self.instructors = SqlInstructorRepository(s)
         self.assignments = SqlAssignmentRepository(s)
+        self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
         self.committed = False
 

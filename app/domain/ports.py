@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from app.domain.accounts.ports import AccountRepository
 from app.domain.audit import AuditEntry
 from app.domain.auth.principal import Principal
 from app.domain.clock import Clock
@@ -62,6 +63,9 @@ class UnitOfWork(Protocol):
 
     @property
     def assignments(self) -> AssignmentRepository: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
 
     @property
     def audit(self) -> AuditRepository: ...

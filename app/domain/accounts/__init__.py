@@ -1,0 +1,1 @@
+"""Staff accounts and authentication: password and WeChat logins, refresh-token rotation."""

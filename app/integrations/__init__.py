@@ -1,0 +1,1 @@
+"""Clients of the systems we depend on (WeChat)."""

@@ -16,6 +16,7 @@ from tests.enterprise_fixtures import (
     ENTERPRISE_BODIES,
     ENTERPRISE_HEADERS,
     ENTERPRISE_QUERIES,
+    credit_code,
     enterprise_samples,
 )
 
@@ -195,6 +196,65 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
     "endLeader": (
         "mutation($id: Int!) { endLeader(id: $id) { errors { code } } }",
         lambda s: {"id": s["leader_id"]},
+    ),
+    "enterprise": (
+        "query($id: Int!) { enterprise(id: $id) { id } }",
+        lambda s: {"id": s["enterprise_id"]},
+    ),
+    "enterprises": (
+        "query($id: Int) { enterprises(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "coverage": (
+        "query($id: Int!) { coverage(orgId: $id) { orgId } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "instructor": (
+        "query($id: Int!) { instructor(id: $id) { id } }",
+        lambda s: {"id": s["instructor_id"]},
+    ),
+    "instructors": (
+        "query($id: Int) { instructors(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "createEnterprise": (
+        'mutation($id: Int!, $c: String!) { createEnterprise(input: {name: "x", '
+        'creditCode: $c, kind: ENTERPRISE, industry: "陶瓷", orgId: $id}) '
+        "{ errors { code } } }",
+        lambda s: {"id": s["org_id"], "c": credit_code(90003)},
+    ),
+    "updateEnterprise": (
+        "mutation($id: Int!) { updateEnterprise(id: $id, expectedVersion: 1, "
+        'input: {name: "y"}) { errors { code } } }',
+        lambda s: {"id": s["enterprise_id"]},
+    ),
+    "relocateEnterprise": (
+        "mutation($id: Int!, $o: Int!) { relocateEnterprise(id: $id, orgId: $o) "
+        "{ errors { code } } }",
+        lambda s: {"id": s["enterprise_id"], "o": s["org_id"]},
+    ),
+    "setCoverage": (
+        "mutation($id: Int!, $o: Int!) { setCoverage(enterpriseId: $id, coveringOrgId: $o) "
+        "{ errors { code } } }",
+        lambda s: {"id": s["enterprise_id"], "o": s["org_id"]},
+    ),
+    "removeCoverage": (
+        "mutation($id: Int!) { removeCoverage(enterpriseId: $id) { errors { code } } }",
+        lambda s: {"id": s["enterprise_id"]},
+    ),
+    "createInstructor": (
+        'mutation($id: Int!) { createInstructor(name: "x", level: PARK, orgId: $id) '
+        "{ errors { code } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "assignInstructor": (
+        "mutation($i: Int!, $e: Int!) { assignInstructor(instructorId: $i, enterpriseId: $e, "
+        'startOn: "2024-01-01") { errors { code } } }',
+        lambda s: {"i": s["instructor_id"], "e": s["enterprise_id"]},
+    ),
+    "endAssignment": (
+        "mutation($id: Int!) { endAssignment(id: $id) { errors { code } } }",
+        lambda s: {"id": s["assignment_id"]},
     ),
 }
 GRAPHQL_ANCHOR_ONLY = {"me"}

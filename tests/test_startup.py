@@ -39,16 +39,23 @@ async def test_migrate_seed_and_serve(tmp_path):
         url = pg_url(name)
     else:
         url = f"sqlite+aiosqlite:///{tmp_path / 'start.db'}"
-    env = {**os.environ, "DATABASE_URL": url, "LIANJIAN_DATA_DIR": str(tmp_path / "data"),
-           "LIANJIAN_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LIANJIAN_DATA_DIR": str(tmp_path / "data"),
+        "LIANJIAN_LOG_LEVEL": "WARNING",
+    }
     port = _free_port()
     server = None
     try:
         _run([str(BIN / "lianjian"), "migrate"], env)
         _run([str(BIN / "lianjian"), "seed-demo"], env)
         server = subprocess.Popen(
-            [str(BIN / "lianjian"), "serve", "--port", str(port)], env=env, cwd=ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [str(BIN / "lianjian"), "serve", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(base_url=base, timeout=5) as client:
@@ -63,12 +70,15 @@ async def test_migrate_seed_and_serve(tmp_path):
                 assert time.monotonic() < deadline, "server did not become ready"
                 await asyncio.sleep(0.3)
             assert r.json()["database"] == ("postgresql" if BACKEND == "postgres" else "sqlite")
-            login = await client.post("/api/v1/auth/token", json={
-                "username": "district_admin", "password": "lianjian-demo"})
+            login = await client.post(
+                "/api/v1/auth/token",
+                json={"username": "district_admin", "password": "lianjian-demo"},
+            )
             assert login.status_code == 200, login.text
             token = login.json()["access_token"]
-            orgs = await client.get("/api/v1/orgs", params={"limit": 200},
-                                    headers={"Authorization": f"Bearer {token}"})
+            orgs = await client.get(
+                "/api/v1/orgs", params={"limit": 200}, headers={"Authorization": f"Bearer {token}"}
+            )
             assert orgs.status_code == 200
             assert any(o["name"] == "城东工业园区党委" for o in orgs.json()["items"])
             assert (await client.get("/api/v1/orgs")).status_code == 401

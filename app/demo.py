@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from app.container import Container, build_container
-from app.domain.accounts import service as accounts
+from app.domain.accounts import users as accounts
 from app.domain.accounts.model import NewUser
 from app.domain.auth.principal import SYSTEM
 from app.domain.auth.scopes import Role

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.container import Container
 from app.db.models import AuditRow, RefreshTokenRow
-from app.domain.accounts import service as accounts
+from app.domain.accounts import users as accounts
 from app.domain.accounts.model import NewUser
 from app.domain.auth.principal import SYSTEM
 from app.domain.auth.scopes import Role

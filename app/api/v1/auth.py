@@ -18,7 +18,7 @@ from app.api.v1.schemas.auth import (
     WechatLoginIn,
     WechatUnboundOut,
 )
-from app.domain.accounts import service as account_cases
+from app.domain.accounts import sessions as account_cases
 from app.domain.accounts.model import BindRequired, Grant
 from app.domain.accounts.ports import AuthKit, AuthPolicy
 from app.integrations.wechat import WechatClient

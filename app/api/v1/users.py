@@ -13,7 +13,7 @@ from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
 from app.api.v1.schemas.auth import PasswordResetIn, UserCreate, UserOut
 from app.api.v1.schemas.common import PageOut
-from app.domain.accounts import service as account_cases
+from app.domain.accounts import users as account_cases
 from app.domain.accounts.model import NewUser
 from app.domain.accounts.ports import UserFilter
 from app.domain.auth.scopes import Role

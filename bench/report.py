@@ -30,6 +30,8 @@ class Figure:
     def shown(self) -> str:
         if self.value is None:
             return "n/a"
+        if self.unit == "count":
+            return f"{self.value:,.0f}"
         return f"{self.value:,.0f}" if abs(self.value) >= 100 else f"{self.value:,.2f}"
 
     def verdict(self) -> str:
@@ -56,11 +58,16 @@ def _memory_gib() -> float | None:
     return None
 
 
+def _git(*args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    return out.stdout.strip()
+
+
 def _git_commit() -> str:
-    out = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return out.stdout.strip() or "unknown"
+    """HEAD, marked when the served code (app/, migrations/) differs from it."""
+    head = _git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "--", "app", "migrations")
+    return f"{head} + uncommitted changes in app/ or migrations/" if dirty else head
 
 
 def machine_info(postgres_version: str, loadgen: str) -> dict[str, Any]:

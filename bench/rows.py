@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from tree import Node, Tree, descendants
 
@@ -184,12 +185,13 @@ def instructor_rows(rng: random.Random, all_hosts: list[Host]) -> list[Row]:
     return rows
 
 
-def _industry_names() -> tuple[list[str], list[int]]:
-    names, weights = zip(*INDUSTRIES, strict=True)
-    return list(names), list(weights)
+_INDUSTRY_NAMES = [name for name, _ in INDUSTRIES]
+_INDUSTRY_CUM = list(accumulate(weight for _, weight in INDUSTRIES))
+
+Coverage = tuple[str, int | None, str | None, dt.date | None]
 
 
-def _coverage(rng: random.Random, host: Host, created: dt.datetime) -> tuple[object, ...]:
+def _coverage(rng: random.Random, host: Host, created: dt.datetime) -> Coverage:
     """(status, covering_org_id, mode, covered_since)."""
     r = rng.random()
     since = (created + dt.timedelta(days=rng.randint(0, 365))).date()
@@ -205,13 +207,12 @@ def enterprise_rows(
     rng: random.Random, all_hosts: list[Host], count: int
 ) -> tuple[list[Row], list[Row]]:
     """Enterprises in random registration order, and assignments for the work-covered ones."""
-    industries, industry_weights = _industry_names()
     chosen = rng.choices(all_hosts, weights=[h.weight for h in all_hosts], k=count)
     rows: list[Row] = []
     assignments: list[Row] = []
     for i, host in enumerate(chosen, start=1):
         social = rng.random() < SOCIAL_ORG_SHARE
-        industry = rng.choices(industries, industry_weights)[0]
+        industry = rng.choices(_INDUSTRY_NAMES, cum_weights=_INDUSTRY_CUM)[0]
         above = not social and rng.random() < ABOVE_SCALE_SHARE / (1 - SOCIAL_ORG_SHARE)
         created = moment(rng)
         status, covering_id, mode, since = _coverage(rng, host, created)
@@ -239,7 +240,7 @@ def enterprise_rows(
                 created + dt.timedelta(days=rng.randint(0, 400)),
             )
         )
-        if status == "work":
+        if status == "work" and since is not None:
             assigned = dt.datetime.combine(since, dt.time(9), tzinfo=dt.UTC)
             assignments.append((len(assignments) + 1, host.instructor_id, i, since, None, assigned))
     return rows, assignments

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import random
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Coroutine, Sequence
@@ -26,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import cpu
 from common import DEFAULT_DB, DEFAULT_SERVER, asyncpg_dsn, check_db_name, sqlalchemy_url
+from cpu import CpuUse
 from loadgen import HttpConnection, LoadResult, percentile, run_builtin, run_wrk, wrk_version
 from quiet import wait_quiet
 from report import Figure, machine_info, table, write
@@ -148,28 +151,50 @@ async def _lookup_loop(pool: asyncpg.Pool, ids: list[int], seed: int, deadline: 
     return done
 
 
-async def baseline(dsn: str, ids: list[int], concurrency: int, seconds: float) -> float:
+@dataclass
+class Baseline:
+    rps: float
+    requests: int
+    cpu: CpuUse  # app_s: this process (the client), db_s: PostgreSQL backends
+
+
+async def baseline(db: str, dsn: str, ids: list[int], concurrency: int, seconds: float) -> Baseline:
     """Point lookups per second straight through asyncpg, no HTTP and no ORM."""
     async with asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency) as pool:
         warm = time.perf_counter() + min(2.0, seconds / 5)
         await asyncio.gather(*(_lookup_loop(pool, ids, i, warm) for i in range(concurrency)))
+        before, client0 = cpu.snapshot(None, db), time.process_time()
         start = time.perf_counter()
         counts = await asyncio.gather(
             *(_lookup_loop(pool, ids, 100 + i, start + seconds) for i in range(concurrency))
         )
-        return sum(counts) / (time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        use = cpu.used(before, cpu.snapshot(None, db))
+        use.app_s = time.process_time() - client0
+        return Baseline(sum(counts) / elapsed, sum(counts), use)
 
 
 # (b) ------------------------------------------------------------------------------------------
 
 
 async def http_point_reads(
-    args: argparse.Namespace, port: int, ids: list[int], token: str, use_wrk: bool
-) -> LoadResult:
+    args: argparse.Namespace, server: tuple[int, int], ids: list[int], token: str, use_wrk: bool
+) -> tuple[LoadResult, CpuUse]:
+    """(b), and the CPU the API processes and PostgreSQL spent on it."""
+    port, group = server
     headers = {"Authorization": f"Bearer {token}"}
     paths = [f"/api/v1/orgs/{i}" for i in ids]
     # Warm-up: every worker opens its pool connections and fills its statement caches.
     await run_builtin(port, paths, headers, connections=args.concurrency, seconds=2.0)
+    before = cpu.snapshot(group, args.db)
+    result = await _load(args, port, paths, ids, token, use_wrk)
+    return result, cpu.used(before, cpu.snapshot(group, args.db))
+
+
+async def _load(
+    args: argparse.Namespace, port: int, paths: list[str], ids: list[int], token: str, use_wrk: bool
+) -> LoadResult:
+    headers = {"Authorization": f"Bearer {token}"}
     if use_wrk:
         return await asyncio.to_thread(
             run_wrk,
@@ -239,10 +264,20 @@ async def timed_gets(
 # figures ----------------------------------------------------------------------------------------
 
 
-def point_figures(a_rps: float, b: LoadResult) -> list[Figure]:
-    ratio = b.rps / a_rps if a_rps else 0.0
+def _per_request_ms(seconds: float, requests: int) -> float:
+    return seconds * 1000 / requests if requests else 0.0
+
+
+def point_figures(a: Baseline, b: LoadResult, b_cpu: CpuUse) -> list[Figure]:
+    ratio = b.rps / a.rps if a.rps else 0.0
+    requests = b.requests + b.errors
+    note = "CPU time per request, all processes of that kind; little affected by other load"
     return [
-        Figure("a_rps", "(a) asyncpg point lookup", a_rps, "req/s"),
+        Figure("a_rps", "(a) asyncpg point lookup", a.rps, "req/s"),
+        Figure("a_db_cpu", "(a) PostgreSQL CPU", _per_request_ms(a.cpu.db_s, a.requests), "ms/req"),
+        Figure(
+            "a_client_cpu", "(a) client CPU", _per_request_ms(a.cpu.app_s, a.requests), "ms/req"
+        ),
         Figure("b_rps", "(b) GET /orgs/{id}", b.rps, "req/s"),
         Figure(
             "b_ratio",
@@ -256,6 +291,10 @@ def point_figures(a_rps: float, b: LoadResult) -> list[Figure]:
         Figure("b_p95", "(b) p95", b.p95_ms, "ms"),
         Figure("b_p99", "(b) p99", b.p99_ms, "ms"),
         Figure("b_errors", "(b) errors (non-200)", b.errors, "count", "= 0", b.errors == 0),
+        Figure(
+            "b_api_cpu", "(b) API CPU", _per_request_ms(b_cpu.app_s, requests), "ms/req", note=note
+        ),
+        Figure("b_db_cpu", "(b) PostgreSQL CPU", _per_request_ms(b_cpu.db_s, requests), "ms/req"),
     ]
 
 
@@ -284,13 +323,14 @@ async def measure(args: argparse.Namespace, data: Dataset, tmp: Path) -> dict[st
     busy["a"] = f"{await wait_quiet(args.quiet_wait, '(a)'):.0%}"
     print("(a) asyncpg baseline ...", flush=True)
     dsn = asyncpg_dsn(args.server, args.db)
-    a_rps = await baseline(dsn, data.ids, args.concurrency, args.seconds)
+    a = await baseline(args.db, dsn, data.ids, args.concurrency, args.seconds)
     use_wrk = args.loadgen == "wrk" or (args.loadgen == "auto" and wrk_version() is not None)
     log = tmp / "server.log"
-    async with running_server(url, tmp, workers=args.workers, log=log) as port:
+    async with running_server(url, tmp, workers=args.workers, log=log) as server:
+        port = server[0]
         busy["b"] = f"{await wait_quiet(args.quiet_wait, '(b)'):.0%}"
         print(f"(b) HTTP point reads ({'wrk' if use_wrk else 'built-in client'}) ...", flush=True)
-        b = await http_point_reads(args, port, data.ids, token, use_wrk)
+        b, b_cpu = await http_point_reads(args, server, data.ids, token, use_wrk)
         district = province = None
         if await has_route(port, COVERAGE_ROUTE):
             busy["c"] = f"{await wait_quiet(args.quiet_wait, '(c)'):.0%}"
@@ -314,7 +354,14 @@ async def measure(args: argparse.Namespace, data: Dataset, tmp: Path) -> dict[st
         else:
             print(f"(c) skipped: {COVERAGE_ROUTE} is not in the OpenAPI document", flush=True)
     busy["end"] = f"{await wait_quiet(0, 'end'):.0%}"
-    return {"a_rps": a_rps, "b": b, "district": district, "province": province, "busy": busy}
+    return {
+        "a": a,
+        "b": b,
+        "b_cpu": b_cpu,
+        "district": district,
+        "province": province,
+        "busy": busy,
+    }
 
 
 def setup_facts(
@@ -339,7 +386,17 @@ def setup_facts(
     }
 
 
+def stop_on_signals() -> None:
+    """SIGTERM / SIGINT cancel the run, so the server is still stopped on the way out."""
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+
+
 async def main(argv: Sequence[str] | None = None) -> None:
+    stop_on_signals()
     args = parse_args(argv)
     check_db_name(args.db)
     data = await load_dataset(asyncpg_dsn(args.server, args.db), args.ids, args.seed)
@@ -349,7 +406,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     b: LoadResult = m["b"]
-    figures = point_figures(m["a_rps"], b)
+    figures = point_figures(m["a"], b, m["b_cpu"])
     figures += coverage_figures("district", "c_district", m["district"], DISTRICT_P95_MS)
     figures += coverage_figures("province", "c_province", m["province"], PROVINCE_P95_MS)
     info = machine_info(data.postgres, b.generator)

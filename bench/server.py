@@ -101,12 +101,12 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 @asynccontextmanager
 async def running_server(
     database_url: str, data_dir: Path, *, workers: int, log: Path
-) -> AsyncIterator[int]:
-    """Start the API, wait for /readyz, yield its port; always stop it."""
+) -> AsyncIterator[tuple[int, int]]:
+    """Start the API, wait for /readyz, yield (port, process group); always stop it."""
     port = free_port()
     proc = start(database_url, data_dir, port, workers, log)
     try:
         await wait_ready(proc, port, log)
-        yield port
+        yield port, proc.pid
     finally:
         stop(proc)

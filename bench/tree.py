@@ -19,6 +19,7 @@ import random
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from app.domain.orgs.model import ALLOWED_CHILDREN, FORMATION_KINDS, OrgKind
 
@@ -93,9 +94,12 @@ def _word(rng: random.Random, chars: str, n: int = 2) -> str:
     return "".join(rng.choice(chars) for _ in range(n))
 
 
+_FORMATION_NAMES = [name for name, _ in _FORMATIONS]
+_FORMATION_CUM = list(accumulate(weight for _, weight in _FORMATIONS))
+
+
 def _formation(rng: random.Random) -> str:
-    names, weights = zip(*_FORMATIONS, strict=True)
-    return rng.choices(names, weights)[0]
+    return rng.choices(_FORMATION_NAMES, cum_weights=_FORMATION_CUM)[0]
 
 
 def _branch(rng: random.Random, owner: str, serial: int) -> Node:

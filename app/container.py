@@ -51,6 +51,7 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
             settings.database_read_url or None,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
+            pre_ping=settings.db_pre_ping,
         ),
         tokens=tokens,
         cipher=DataCipher(load_data_key(settings.data_key, settings.data_dir)),

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    db_pre_ping: bool = False
 
     # Tokens.
     jwt_issuer: str = "lianjian"

@@ -14,7 +14,8 @@ from app.domain.errors import FieldError, InvalidInput, PreconditionRequired, Un
 from app.domain.pagination import PageRequest
 
 
-def container(request: Request) -> Container:
+async def container(request: Request) -> Container:
+    # async: a plain def would be run in the thread pool on every request.
     c: Container = request.app.state.container
     return c
 
@@ -22,7 +23,7 @@ def container(request: Request) -> Container:
 AppContainer = Annotated[Container, Depends(container)]
 
 
-def principal(request: Request, c: AppContainer) -> Principal:
+async def principal(request: Request, c: AppContainer) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

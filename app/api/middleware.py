@@ -90,16 +90,17 @@ class RequestContextMiddleware:
                 self.metrics.requests.labels(scope["method"], route, str(status)).inc()
                 self.metrics.latency.labels(scope["method"], route).observe(elapsed)
             # The path only: query strings may carry personal data (id numbers, phones).
-            log.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "route": route,
-                    "status": status,
-                    "ms": round(elapsed * 1000, 2),
-                    "sub": scope["state"].get("subject", "-"),
-                },
-            )
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "route": route,
+                        "status": status,
+                        "ms": round(elapsed * 1000, 2),
+                        "sub": scope["state"].get("subject", "-"),
+                    },
+                )
             request_id_var.reset(token)
 
 

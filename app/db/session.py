@@ -42,16 +42,33 @@ def _sqlite_engine(url: str, *, immediate: bool) -> AsyncEngine:
 
 
 def make_engine(
-    url: str, *, write: bool, pool_size: int = 10, max_overflow: int = 10
+    url: str,
+    *,
+    write: bool,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    pre_ping: bool = False,
 ) -> AsyncEngine:
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, immediate=write)
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        # A ping is a round trip on every checkout; recycling and the readiness probe cover
+        # restarts instead (LIANJIAN_DB_PRE_PING turns it back on, see docs/deploy.md).
+        pool_pre_ping=pre_ping,
+        pool_recycle=1800,
+        connect_args={
+            # Subtree ranges vary from one branch to a whole province; a generic plan chosen
+            # for one is bad for the other, so every execution is planned for its parameters.
+            "server_settings": {"plan_cache_mode": "force_custom_plan"},
+        },
     )
+    if not write:
+        # Reads need no BEGIN/ROLLBACK round trips: each statement reads its own snapshot.
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
 
 
 class Database:
@@ -64,13 +81,18 @@ class Database:
         *,
         pool_size: int = 10,
         max_overflow: int = 10,
+        pre_ping: bool = False,
     ) -> None:
         self.url = url
         self.write_engine = make_engine(
-            url, write=True, pool_size=pool_size, max_overflow=max_overflow
+            url, write=True, pool_size=pool_size, max_overflow=max_overflow, pre_ping=pre_ping
         )
         self.read_engine = make_engine(
-            read_url or url, write=False, pool_size=pool_size, max_overflow=max_overflow
+            read_url or url,
+            write=False,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pre_ping=pre_ping,
         )
         self.write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)

@@ -14,12 +14,14 @@ class EnterpriseRow(Base):
 
     __tablename__ = "enterprises"
     __table_args__ = (
+        # Covering (status included) so a subtree's report is an index-only scan on PostgreSQL.
         sa.Index(
             "ix_enterprises_coverage",
             "org_path",
             "industry",
             "above_scale",
             "coverage_status",
+            postgresql_include=["status"],
         ),
     )
 

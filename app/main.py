@@ -100,6 +100,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        # FastAPI's native OpenTelemetry costs a fair share of a cheap request; it is opt-in
+        # (LIANJIAN_OTEL_ENABLED) and exports through the global providers when on.
+        telemetry={
+            "tracing": settings.otel_enabled,
+            "metrics": settings.otel_enabled,
+            "logs": settings.otel_enabled,
+            "operation_spans": settings.otel_enabled,
+        },
     )
     app.state.container = c
     app.state.metrics = Metrics()

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     metrics_enabled: bool = True
+    otel_enabled: bool = False
 
     # Domain settings with the defaults of the Party constitution and work regulations.
     term_years_branch: int = 3

@@ -81,7 +81,8 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if not self.committed:
+            # close() ends any transaction too; the explicit rollback only matters for writes.
+            if not self.committed and not self.readonly:
                 await self.session.rollback()
         finally:
             await self.session.close()

@@ -417,3 +417,19 @@ async def test_leaders_and_expiring_terms(world, client):
     foreign = world.auth(Role.DISTRICT_ADMIN, "other_district")
     r = await client.post(f"/api/v1/leaders/{leader_id}/end", headers=foreign, json={})
     assert r.status_code == 404
+
+
+async def test_pagination_by_creation_time_visits_each_org_once(world, client):
+    h = world.auth()
+    url = f"/api/v1/orgs/{world.ids['district']}/subtree"
+    for sort in ("created_at", "-created_at"):
+        seen, cursor = [], None
+        while True:
+            params = {"limit": 3, "sort": sort, **({"cursor": cursor} if cursor else {})}
+            body = (await client.get(url, headers=h, params=params)).json()
+            seen += [(o["created_at"], o["id"]) for o in body["items"]]
+            cursor = body["next_cursor"]
+            if not cursor:
+                break
+        assert len(seen) == len(set(seen)) == 8
+        assert seen == sorted(seen, reverse=sort.startswith("-"))

@@ -19,13 +19,12 @@ def _plain(value: Any) -> Any:
 
 
 def _parse_like(column: Any, value: Any) -> Any:
-    try:
-        python_type = column.type.python_type
-    except (NotImplementedError, AttributeError):
-        return value
-    if python_type is dt.datetime and isinstance(value, str):
+    kind = column.type
+    if isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance
+    if isinstance(value, str) and isinstance(kind, sa.DateTime):
         return dt.datetime.fromisoformat(value)
-    if python_type is dt.date and isinstance(value, str):
+    if isinstance(value, str) and isinstance(kind, sa.Date):
         return dt.date.fromisoformat(value)
     return value
 

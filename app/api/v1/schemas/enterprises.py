@@ -79,7 +79,7 @@ class EnterpriseOut(BaseModel):
 class EnterpriseCreate(Strict):
     name: str = Field(min_length=1, max_length=200, examples=["同鑫陶瓷有限公司"])
     credit_code: str = Field(
-        min_length=1, max_length=64, description=CREDIT_CODE_DOC, examples=["91350526MA2Y0XXX3K"]
+        min_length=1, max_length=64, description=CREDIT_CODE_DOC, examples=["91350526MA2Y0TX83T"]
     )
     kind: EnterpriseKind = Field(default=EnterpriseKind.ENTERPRISE, examples=["enterprise"])
     industry: str = Field(min_length=1, max_length=64, examples=["陶瓷"])

@@ -122,3 +122,24 @@ async def test_unknown_path_and_method_are_problems(client, world):
     assert r.headers["content-type"].startswith("application/problem+json")
     r = await client.delete(f"/api/v1/orgs/{world.ids['park']}", headers=world.auth())
     assert r.status_code == 405 and r.json()["code"] == "request.method_not_allowed"
+
+
+async def test_cors_allows_only_listed_origins(keys_dir, db_url):
+    import httpx
+
+    from app.main import create_app
+
+    settings = Settings(
+        env="test", data_dir=keys_dir, database_url=db_url, cors_origins=["https://mp.example.cn"]
+    )
+    app = create_app(settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        pre = {
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        }
+        ok = await c.options("/api/v1/orgs", headers={"Origin": "https://mp.example.cn", **pre})
+        assert ok.headers["access-control-allow-origin"] == "https://mp.example.cn"
+        bad = await c.options("/api/v1/orgs", headers={"Origin": "https://evil.example", **pre})
+        assert "access-control-allow-origin" not in bad.headers
+    await app.state.container.close()

@@ -19,6 +19,13 @@ from tests.enterprise_fixtures import (
     credit_code,
     enterprise_samples,
 )
+from tests.member_fixtures import (
+    MEMBER_BODIES,
+    MEMBER_GRAPHQL,
+    MEMBER_HEADERS,
+    MEMBER_QUERIES,
+    member_samples,
+)
 
 PUBLIC = {
     ("GET", "/healthz"): "liveness probe",
@@ -39,6 +46,7 @@ PUBLIC = {
 ANCHOR_ONLY = {
     ("GET", "/api/v1/orgs"): "lists the caller's own subtree",
     ("GET", "/api/v1/users/me"): "the caller's own account",
+    ("GET", "/api/v1/members/me"): "the member record linked to the caller's own account",
 }
 
 
@@ -62,6 +70,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     ).json()
     samples: dict[str, Any] = {"org_id": world.ids["park"], "leader_id": leader["id"]}
     samples.update(await enterprise_samples(world, client))
+    samples.update(await member_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -102,15 +111,18 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/users/{user_id}/password"): lambda s: {"password": "a long enough password"},
 }
 BODIES |= ENTERPRISE_BODIES
+BODIES |= MEMBER_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
     ("GET", "/api/v1/users"): lambda s: {"org_id": s["org_id"]},
     **ENTERPRISE_QUERIES,
+    **MEMBER_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
     **ENTERPRISE_HEADERS,
+    **MEMBER_HEADERS,
 }
 
 
@@ -257,6 +269,7 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
         lambda s: {"id": s["assignment_id"]},
     ),
 }
+GRAPHQL_FIELDS |= MEMBER_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
 
 

@@ -21,6 +21,7 @@ from app.db.repositories.enterprises import (
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
+from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.session import Database
 from app.domain.clock import Clock
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.enterprises = SqlEnterpriseRepository(s)
         self.instructors = SqlInstructorRepository(s)
         self.assignments = SqlAssignmentRepository(s)
+        self.members = SqlMemberRepository(s)
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
         self.committed = False

@@ -16,6 +16,7 @@ from app.domain.enterprises.ports import (
     EnterpriseRepository,
     InstructorRepository,
 )
+from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
@@ -63,6 +64,9 @@ class UnitOfWork(Protocol):
 
     @property
     def assignments(self) -> AssignmentRepository: ...
+
+    @property
+    def members(self) -> MemberRepository: ...
 
     @property
     def accounts(self) -> AccountRepository: ...

@@ -17,18 +17,20 @@ from app.graphql.context import Context
 from app.graphql.enterprise_mutations import EnterpriseMutations
 from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
+from app.graphql.member_mutations import MemberMutations
+from app.graphql.member_queries import MemberQueries
 from app.graphql.mutations import OrgMutations
 from app.graphql.queries import OrgQueries
 from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries, EnterpriseQueries):
+class Query(OrgQueries, EnterpriseQueries, MemberQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrgMutations, EnterpriseMutations):
+class Mutation(OrgMutations, EnterpriseMutations, MemberMutations):
     pass
 
 

@@ -51,6 +51,7 @@ async def create_user(
                 role=body.role,
                 org_id=body.org_id,
                 enterprise_id=body.enterprise_id,
+                member_id=body.member_id,
             ),
             password=body.password,
             hasher=ARGON2,

@@ -9,6 +9,7 @@ from app.db.models.accounts import (
 )
 from app.db.models.audit import AuditRow, IdempotencyRow
 from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
+from app.db.models.members import MemberAffiliationRow, MemberEventRow, MemberRow
 from app.db.models.orgs import LeaderRow, OrgRow
 
 __all__ = [
@@ -19,6 +20,9 @@ __all__ = [
     "InstructorRow",
     "LeaderRow",
     "LoginFailureRow",
+    "MemberAffiliationRow",
+    "MemberEventRow",
+    "MemberRow",
     "OrgRow",
     "RefreshTokenRow",
     "UserRow",

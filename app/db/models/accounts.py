@@ -20,6 +20,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(sa.String(32))
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"))
+    # A member-role account's own member record (self-service).
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

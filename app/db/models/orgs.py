@@ -26,6 +26,8 @@ class OrgRow(Base):
     dissolved_on: Mapped[dt.date | None]
     contact_leader: Mapped[str | None] = mapped_column(sa.String(200))
     child_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Members whose current affiliation is this org, maintained with every affiliation change.
+    member_count: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

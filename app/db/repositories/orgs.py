@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import EnterpriseRow, LeaderRow, OrgRow
+from app.db.models import EnterpriseRow, LeaderRow, MemberRow, OrgRow
 from app.db.repositories.keyset import keyset_page
 from app.domain.orgs.model import (
     Formation,
@@ -49,6 +49,7 @@ def to_org(row: Any) -> Org:
         created_at=row.created_at,
         updated_at=row.updated_at,
         child_count=row.child_count,
+        member_count=row.member_count,
     )
 
 
@@ -151,6 +152,13 @@ class SqlOrgRepository:
             .values(child_count=OrgRow.child_count + delta)
         )
 
+    async def adjust_member_count(self, org_id: int, delta: int) -> None:
+        await self.s.execute(
+            sa.update(OrgRow)
+            .where(OrgRow.id == org_id)
+            .values(member_count=OrgRow.member_count + delta)
+        )
+
     async def lock_subtree(self, path: str) -> None:
         lo, hi = subtree_bounds(path)
         if self.s.get_bind().dialect.name == "postgresql":
@@ -177,6 +185,13 @@ class SqlOrgRepository:
             sa.update(EnterpriseRow)
             .where(EnterpriseRow.org_path >= lo, EnterpriseRow.org_path < hi)
             .values(org_path=sa.literal(new_path) + etail)
+            .execution_options(synchronize_session=False)
+        )
+        mtail = sa.func.substr(MemberRow.org_path, len(old_path) + 1)
+        await self.s.execute(
+            sa.update(MemberRow)
+            .where(MemberRow.org_path >= lo, MemberRow.org_path < hi)
+            .values(org_path=sa.literal(new_path) + mtail)
             .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from app.domain.auth.scopes import Role, scopes_for
+from app.domain.auth.scopes import Role, Scope, scopes_for
 
 PASSWORD_MIN_LENGTH = 10
 # Machine roles get client credentials, never a staff account with a password.
@@ -28,6 +28,7 @@ class User:
     active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    member_id: int | None = None  # a member-role account's own member record
 
     @property
     def subject(self) -> str:
@@ -47,6 +48,7 @@ class NewUser:
     role: Role
     org_id: int
     enterprise_id: int | None
+    member_id: int | None = None  # only for the member role: the account's own record
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ def scope_string(role: Role) -> str:
 
 def may_grant(actor_scopes: frozenset[str], role: Role) -> bool:
     """A caller may grant (or manage holders of) a role only if it holds every scope of it."""
-    return {s.value for s in scopes_for(role)} <= actor_scopes
+    # ``self`` reaches only the holder's own data, so it is no privilege to hand on.
+    return {s.value for s in scopes_for(role) if s is not Scope.SELF} <= actor_scopes
 
 
 def throttle_keys(username: str, address: str) -> tuple[str, str]:

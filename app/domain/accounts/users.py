@@ -106,6 +106,7 @@ async def create_user(
             fields=[FieldError("org.dissolved", pointer="/org_id")],
         )
     await _check_enterprise(uow, actor, new, org_id=org.id)
+    await _check_member(uow, actor, new)
     taken = Conflict(
         "user.username_taken",
         params={"username": username},
@@ -120,6 +121,7 @@ async def create_user(
             role=new.role,
             org_id=org.id,
             enterprise_id=new.enterprise_id,
+            member_id=new.member_id,
         ),
         password_hash=password_hash,
         now=uow.clock.now(),
@@ -166,6 +168,25 @@ async def _check_enterprise(
             "user.enterprise_outside_org",
             params={"enterprise_id": enterprise.id, "org_id": org_id},
             fields=[FieldError("user.enterprise_outside_org", pointer=pointer)],
+        )
+
+
+async def _check_member(uow: UnitOfWork, actor: Principal, new: NewUser) -> None:
+    """A member-role account may be linked to its holder's member record in the subtree."""
+    if new.member_id is None:
+        return
+    pointer = "/member_id"
+    if new.role is not Role.MEMBER:
+        raise InvalidInput(
+            "user.member_not_applicable",
+            fields=[FieldError("user.member_not_applicable", pointer=pointer)],
+        )
+    member = await uow.members.get(new.member_id)
+    if member is None or not actor.covers_path(member.org_path):
+        raise NotFound(
+            "member.not_found",
+            params={"id": new.member_id},
+            fields=[FieldError("member.not_found", pointer=pointer)],
         )
 
 
@@ -264,5 +285,6 @@ def _snapshot(user: User) -> dict[str, Any]:
         "role": user.role.value,
         "org_id": user.org_id,
         "enterprise_id": user.enterprise_id,
+        "member_id": user.member_id,
         "active": user.active,
     }

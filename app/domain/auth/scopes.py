@@ -17,6 +17,8 @@ class Scope(StrEnum):
     COVERAGE_READ = "coverage:read"
     AUDIT_READ = "audit:read"
     ACCOUNTS_WRITE = "accounts:write"
+    MEMBERS_READ = "members:read"  # the roster; id and phone masked without pii:read
+    MEMBERS_WRITE = "members:write"
     PII_READ = "pii:read"  # national id and phone numbers unmasked
     SELF = "self"  # a member's own profile and actions
 
@@ -40,6 +42,8 @@ _ADMIN = frozenset(
         _S.ENTERPRISES_READ,
         _S.ENTERPRISES_WRITE,
         _S.COVERAGE_READ,
+        _S.MEMBERS_READ,
+        _S.MEMBERS_WRITE,
         _S.PII_READ,
         _S.ACCOUNTS_WRITE,
     }
@@ -50,14 +54,30 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.STREET_ADMIN: _ADMIN,
     Role.PARK_ADMIN: _ADMIN,
     Role.BRANCH_SECRETARY: frozenset(
-        {_S.ORGS_READ, _S.ENTERPRISES_READ, _S.COVERAGE_READ, _S.PII_READ}
+        {
+            _S.ORGS_READ,
+            _S.ENTERPRISES_READ,
+            _S.COVERAGE_READ,
+            _S.MEMBERS_READ,
+            _S.MEMBERS_WRITE,
+            _S.PII_READ,
+        }
     ),
     Role.MEMBER: frozenset({_S.SELF, _S.ORGS_READ}),
     Role.ENTERPRISE_CONTACT: frozenset({_S.ORGS_READ, _S.ENTERPRISES_READ}),
-    # Analysts read aggregates over any subtree they are anchored at, never personal data.
-    Role.ANALYST: frozenset({_S.ORGS_READ, _S.ENTERPRISES_READ, _S.COVERAGE_READ}),
+    # Analysts read aggregates over any subtree they are anchored at, never personal data:
+    # members:read without pii:read shows id and phone numbers masked.
+    Role.ANALYST: frozenset({_S.ORGS_READ, _S.ENTERPRISES_READ, _S.COVERAGE_READ, _S.MEMBERS_READ}),
     Role.SYNC_CLIENT: frozenset(
-        {_S.ORGS_READ, _S.ORGS_WRITE, _S.ENTERPRISES_READ, _S.ENTERPRISES_WRITE, _S.PII_READ}
+        {
+            _S.ORGS_READ,
+            _S.ORGS_WRITE,
+            _S.ENTERPRISES_READ,
+            _S.ENTERPRISES_WRITE,
+            _S.MEMBERS_READ,
+            _S.MEMBERS_WRITE,
+            _S.PII_READ,
+        }
     ),
 }
 

@@ -130,6 +130,7 @@ class Org:
     created_at: dt.datetime
     updated_at: dt.datetime
     child_count: int = 0
+    member_count: int = 0  # members whose current affiliation is this org
 
 
 @dataclass

@@ -263,8 +263,8 @@ async def dissolve_org(
     expected_version: int | None,
     dissolved_on: dt.date | None = None,
 ) -> Org:
-    """Dissolve an empty organisation: no active children, no enterprises under or covered by it.
-    The record stays, with its history."""
+    """Dissolve an empty organisation: no active children, no members, no enterprises under or
+    covered by it. The record stays, with its history."""
     actor.require(Scope.ORGS_WRITE)
     org = await load_org(uow, actor, org_id, lock=True)
     if expected_version is not None and org.version != expected_version:
@@ -275,6 +275,8 @@ async def dissolve_org(
         raise RuleViolation("org.cannot_dissolve_anchor", params={"id": org.id})
     if org.child_count > 0:
         raise RuleViolation("org.has_children", params={"id": org.id, "count": org.child_count})
+    if org.member_count > 0:
+        raise RuleViolation("org.has_members", params={"id": org.id, "count": org.member_count})
     enterprises = await uow.enterprises.count_in_org(org.id)
     if enterprises > 0:
         raise RuleViolation("org.has_enterprises", params={"id": org.id, "count": enterprises})

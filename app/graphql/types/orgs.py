@@ -134,6 +134,9 @@ class OrgType:
     dissolved_on: dt.date | None
     contact_leader: str | None
     child_count: int
+    member_count: int = strawberry.field(
+        description="Members whose organisational relationship is here (maintained count)."
+    )
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -156,6 +159,7 @@ class OrgType:
             dissolved_on=o.dissolved_on,
             contact_leader=o.contact_leader,
             child_count=o.child_count,
+            member_count=o.member_count,
             version=o.version,
             created_at=o.created_at,
             updated_at=o.updated_at,

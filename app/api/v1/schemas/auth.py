@@ -83,6 +83,7 @@ class UserOut(BaseModel):
     role: Role
     org_id: int = Field(description="Anchor: the role applies in this organisation's subtree.")
     enterprise_id: int | None
+    member_id: int | None = Field(description="A member account's own member record.")
     active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -96,6 +97,7 @@ class UserOut(BaseModel):
             role=u.role,
             org_id=u.org_id,
             enterprise_id=u.enterprise_id,
+            member_id=u.member_id,
             active=u.active,
             created_at=u.created_at,
             updated_at=u.updated_at,
@@ -113,6 +115,11 @@ class UserCreate(_Secrets):
     org_id: int = Field(description="Anchor organisation, inside your subtree.")
     enterprise_id: int | None = Field(
         default=None, description="Required for (and only for) enterprise_contact."
+    )
+    member_id: int | None = Field(
+        default=None,
+        description="Only for the member role: the member record (in your subtree) it belongs "
+        "to, for self-service (`GET /api/v1/members/me`).",
     )
     password: str = Field(min_length=1, max_length=256, description="At least 10 characters.")
 

@@ -28,6 +28,7 @@ class OrgOut(BaseModel):
     dissolved_on: dt.date | None
     contact_leader: str | None
     child_count: int = Field(description="Active direct children.")
+    member_count: int = Field(description="Members whose organisational relationship is here.")
     version: int = Field(description="Also sent as the ETag; send it back in If-Match.")
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -50,6 +51,7 @@ class OrgOut(BaseModel):
             dissolved_on=o.dissolved_on,
             contact_leader=o.contact_leader,
             child_count=o.child_count,
+            member_count=o.member_count,
             version=o.version,
             created_at=o.created_at,
             updated_at=o.updated_at,

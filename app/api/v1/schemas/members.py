@@ -1,0 +1,175 @@
+"""Request and response shapes of the member roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from app.api.v1.schemas.common import Strict
+from app.domain.members.model import (
+    Affiliation,
+    Education,
+    Gender,
+    MemberEvent,
+    MemberHistory,
+    MemberStats,
+    MemberStatus,
+    MemberView,
+)
+
+NATIONAL_ID_DOC = (
+    "Resident id number (居民身份证号码, GB 11643): 18 characters, the last a check character "
+    "(digit or X); its birth date must equal `birth_date`. Stored encrypted."
+)
+
+
+class MemberOut(BaseModel):
+    id: int
+    name: str
+    gender: Gender
+    birth_date: dt.date
+    ethnicity: str | None
+    education: Education | None
+    specialty: str | None
+    employer_enterprise_id: int | None = Field(description="The enterprise they work for.")
+    join_date: dt.date = Field(description="入党日期.")
+    full_member_date: dt.date | None = Field(description="转正日期 (null while probationary).")
+    status: str = Field(description="probationary or full (later: other statuses).")
+    national_id: str = Field(
+        description="Masked (`3505**********1234`) unless you hold `pii:read`."
+    )
+    phone: str | None = Field(description="Masked (`138****5678`) unless you hold `pii:read`.")
+    masked: bool = Field(description="Whether `national_id` and `phone` are masked.")
+    org_id: int = Field(description="Current affiliation: the branch the member belongs to.")
+    org_path: str
+    version: int = Field(description="Also sent as the ETag; send it back in If-Match.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, v: MemberView) -> MemberOut:
+        m = v.member
+        return cls(
+            id=m.id,
+            name=m.name,
+            gender=m.gender,
+            birth_date=m.birth_date,
+            ethnicity=m.ethnicity,
+            education=m.education,
+            specialty=m.specialty,
+            employer_enterprise_id=m.employer_enterprise_id,
+            join_date=m.join_date,
+            full_member_date=m.full_member_date,
+            status=m.status,
+            national_id=v.national_id,
+            phone=v.phone,
+            masked=v.masked,
+            org_id=m.org_id,
+            org_path=m.org_path,
+            version=m.version,
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+        )
+
+
+class MemberCreate(Strict):
+    name: str = Field(min_length=1, max_length=100, examples=["林志强"])
+    gender: Gender
+    birth_date: dt.date = Field(examples=["1990-01-01"])
+    national_id: str = Field(min_length=1, max_length=32, description=NATIONAL_ID_DOC)
+    join_date: dt.date = Field(description="入党日期 (not before birth, not after today).")
+    status: MemberStatus = Field(description="probationary or full.")
+    full_member_date: dt.date | None = Field(
+        default=None, description="Required for (and only for) a full member."
+    )
+    org_id: int = Field(description="The branch or general branch in your subtree.")
+    ethnicity: str | None = Field(default=None, max_length=32, examples=["汉族"])
+    education: Education | None = None
+    specialty: str | None = Field(default=None, max_length=100)
+    employer_enterprise_id: int | None = Field(default=None, description="An enterprise.")
+    phone: str | None = Field(
+        default=None, max_length=20, description="Mainland mobile number (stored encrypted)."
+    )
+
+
+class MemberUpdate(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    gender: Gender | None = None
+    ethnicity: str | None = Field(default=None, max_length=32)
+    education: Education | None = None
+    specialty: str | None = Field(default=None, max_length=100)
+    employer_enterprise_id: int | None = None
+    phone: str | None = Field(default=None, max_length=20, description="null removes it.")
+
+
+class MemberLookup(Strict):
+    national_id: str = Field(min_length=1, max_length=32, description=NATIONAL_ID_DOC)
+
+
+class AffiliationOut(BaseModel):
+    id: int
+    org_id: int
+    from_date: dt.date
+    to_date: dt.date | None = Field(description="null for the current affiliation.")
+    reason: str | None
+
+    @classmethod
+    def of(cls, a: Affiliation) -> AffiliationOut:
+        return cls(
+            id=a.id, org_id=a.org_id, from_date=a.from_date, to_date=a.to_date, reason=a.reason
+        )
+
+
+class MemberEventOut(BaseModel):
+    id: int
+    kind: str
+    on_date: dt.date
+    reason: str | None
+    details: dict[str, object]
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, e: MemberEvent) -> MemberEventOut:
+        return cls(
+            id=e.id,
+            kind=e.kind,
+            on_date=e.on_date,
+            reason=e.reason,
+            details=e.details,
+            created_at=e.created_at,
+        )
+
+
+class MemberHistoryOut(BaseModel):
+    member_id: int
+    events: list[MemberEventOut]
+    affiliations: list[AffiliationOut] = Field(description="Oldest first; one has no to_date.")
+
+    @classmethod
+    def of(cls, h: MemberHistory) -> MemberHistoryOut:
+        return cls(
+            member_id=h.member_id,
+            events=[MemberEventOut.of(e) for e in h.events],
+            affiliations=[AffiliationOut.of(a) for a in h.affiliations],
+        )
+
+
+class MemberStatsOut(BaseModel):
+    org_id: int
+    total: int = Field(description="Members affiliated anywhere in the subtree.")
+    by_status: dict[str, int]
+    by_age_band: dict[str, int] = Field(
+        description="18-35, 36-45, 46-60 and 61+, by age today (Asia/Shanghai)."
+    )
+    by_education: dict[str, int] = Field(description='"unknown" when not recorded.')
+
+    @classmethod
+    def of(cls, s: MemberStats) -> MemberStatsOut:
+        return cls(
+            org_id=s.org_id,
+            total=s.total,
+            by_status=s.by_status,
+            by_age_band=s.by_age_band,
+            by_education=s.by_education,
+        )

@@ -13,7 +13,17 @@ from fastapi.routing import APIRoute
 
 from app.api import ops, problems
 from app.api.middleware import Metrics, RequestContextMiddleware
-from app.api.v1 import audit, auth, coverage, enterprises, instructors, members, orgs, users
+from app.api.v1 import (
+    audit,
+    auth,
+    coverage,
+    enterprises,
+    instructors,
+    members,
+    orgs,
+    pipeline,
+    users,
+)
 from app.container import Container, build_container
 from app.graphql.schema import graphql_router
 from app.settings import Settings, get_settings
@@ -123,6 +133,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         instructors.router,
         coverage.router,
         members.router,
+        pipeline.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

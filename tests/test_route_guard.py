@@ -26,6 +26,12 @@ from tests.member_fixtures import (
     MEMBER_QUERIES,
     member_samples,
 )
+from tests.pipeline_fixtures import (
+    PIPELINE_BODIES,
+    PIPELINE_GRAPHQL,
+    PIPELINE_QUERIES,
+    pipeline_samples,
+)
 
 PUBLIC = {
     ("GET", "/healthz"): "liveness probe",
@@ -71,6 +77,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples: dict[str, Any] = {"org_id": world.ids["park"], "leader_id": leader["id"]}
     samples.update(await enterprise_samples(world, client))
     samples.update(await member_samples(world, client))
+    samples.update(await pipeline_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -112,12 +119,14 @@ BODIES: dict[tuple[str, str], Any] = {
 }
 BODIES |= ENTERPRISE_BODIES
 BODIES |= MEMBER_BODIES
+BODIES |= PIPELINE_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
     ("GET", "/api/v1/users"): lambda s: {"org_id": s["org_id"]},
     **ENTERPRISE_QUERIES,
     **MEMBER_QUERIES,
+    **PIPELINE_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
@@ -270,6 +279,7 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
     ),
 }
 GRAPHQL_FIELDS |= MEMBER_GRAPHQL
+GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
 
 

@@ -23,6 +23,7 @@ from app.db.repositories.enterprises import (
 )
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
+from app.db.repositories.pipeline import SqlPipelineRepository
 from app.db.session import Database
 from app.domain.clock import Clock
 from app.domain.policy import Policy
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
         self.instructors = SqlInstructorRepository(s)
         self.assignments = SqlAssignmentRepository(s)
         self.members = SqlMemberRepository(s)
+        self.pipeline = SqlPipelineRepository(s)
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
         self.committed = False

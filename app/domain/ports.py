@@ -16,6 +16,7 @@ from app.domain.enterprises.ports import (
     EnterpriseRepository,
     InstructorRepository,
 )
+from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
@@ -67,6 +68,9 @@ class UnitOfWork(Protocol):
 
     @property
     def members(self) -> MemberRepository: ...
+
+    @property
+    def pipeline(self) -> PipelineRepository: ...
 
     @property
     def accounts(self) -> AccountRepository: ...

@@ -20,17 +20,19 @@ from app.graphql.errors import DomainErrors
 from app.graphql.member_mutations import MemberMutations
 from app.graphql.member_queries import MemberQueries
 from app.graphql.mutations import OrgMutations
+from app.graphql.pipeline_mutations import PipelineMutations
+from app.graphql.pipeline_queries import PipelineQueries
 from app.graphql.queries import OrgQueries
 from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries, EnterpriseQueries, MemberQueries):
+class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrgMutations, EnterpriseMutations, MemberMutations):
+class Mutation(OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations):
     pass
 
 

@@ -9,7 +9,13 @@ from app.db.models.accounts import (
 )
 from app.db.models.audit import AuditRow, IdempotencyRow
 from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
-from app.db.models.members import MemberAffiliationRow, MemberEventRow, MemberRow
+from app.db.models.members import (
+    MemberAffiliationRow,
+    MemberEventRow,
+    MemberRow,
+    PipelineEntryRow,
+    PipelineStageRow,
+)
 from app.db.models.orgs import LeaderRow, OrgRow
 
 __all__ = [
@@ -24,6 +30,8 @@ __all__ = [
     "MemberEventRow",
     "MemberRow",
     "OrgRow",
+    "PipelineEntryRow",
+    "PipelineStageRow",
     "RefreshTokenRow",
     "UserRow",
     "WechatBindTicketRow",

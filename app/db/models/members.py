@@ -79,3 +79,49 @@ class MemberEventRow(Base):
     reason: Mapped[str | None] = mapped_column(sa.String(200))
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class PipelineEntryRow(Base):
+    """A person in the development pipeline (发展党员) at a branch, before and while becoming
+    a member. The id number is encrypted with a keyed hash beside it, exactly as for members;
+    one entry under way per number (the partial unique index). The subtree comes from the org."""
+
+    __tablename__ = "pipeline_entries"
+    __table_args__ = (
+        sa.Index("ix_pipeline_entries_org_id_stage", "org_id", "stage"),
+        sa.Index(
+            "uq_pipeline_entries_active_national_id_hash",
+            "national_id_hash",
+            unique=True,
+            sqlite_where=sa.text("stage <> 'full'"),
+            postgresql_where=sa.text("stage <> 'full'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    gender: Mapped[str] = mapped_column(sa.String(16))
+    birth_date: Mapped[dt.date]
+    national_id_enc: Mapped[str] = mapped_column(sa.String(200))
+    national_id_hash: Mapped[str] = mapped_column(sa.String(64))
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    stage: Mapped[str] = mapped_column(sa.String(32))
+    stage_date: Mapped[dt.date]
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class PipelineStageRow(Base):
+    """Every stage an entry reached: when and by whose decision. Append-only."""
+
+    __tablename__ = "pipeline_stages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("pipeline_entries.id"), index=True)
+    stage: Mapped[str] = mapped_column(sa.String(32))
+    on_date: Mapped[dt.date]
+    deciding_body: Mapped[str | None] = mapped_column(sa.String(200))
+    notes: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -160,6 +160,24 @@ async def create_member(
 ) -> MemberView:
     """Register a member with a first affiliation at a branch or general branch in the subtree."""
     actor.require(Scope.MEMBERS_WRITE)
+    member = await insert_member(uow, actor, new=new, cipher=cipher)
+    await uow.audit.record(
+        actor,
+        action="member.create",
+        target_type="member",
+        target_id=member.id,
+        org_id=member.org_id,
+        changes=snapshot(member),
+    )
+    await uow.commit()
+    return _view(actor, member, cipher)
+
+
+async def insert_member(
+    uow: UnitOfWork, actor: Principal, *, new: NewMember, cipher: PersonalDataCipher
+) -> Member:
+    """The roster's create path without audit or commit (the caller does both): validation,
+    encryption, uniqueness, first affiliation, the org's member_count and the joined event."""
     fields = _clean(asdict(new))
     national_id = validate_national_id(new.national_id, birth_date=new.birth_date)
     today = uow.clock.today()
@@ -206,16 +224,7 @@ async def create_member(
         details={"status": member.status, "org_id": holder.id},
         now=uow.clock.now(),
     )
-    await uow.audit.record(
-        actor,
-        action="member.create",
-        target_type="member",
-        target_id=member.id,
-        org_id=holder.id,
-        changes=snapshot(member),
-    )
-    await uow.commit()
-    return _view(actor, member, cipher)
+    return member
 
 
 async def get_member(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import AppContainer, CurrentPrincipal, Paging, ReadUow, WriteUow, make_page
@@ -14,6 +14,7 @@ from app.api.v1.responses import problems
 from app.api.v1.schemas.common import PageOut
 from app.api.v1.schemas.members import MemberOut
 from app.api.v1.schemas.pipeline import (
+    ID_MAX,
     FunnelOut,
     PipelineApply,
     PipelineEntryOut,
@@ -30,6 +31,10 @@ from app.domain.pagination import decode_cursor, encode_cursor
 router = APIRouter(prefix="/api/v1", tags=["pipeline"], route_class=StrictQueryRoute)
 
 _NO_STORE = {"Cache-Control": "no-store"}
+
+EntryId = Annotated[int, Path(ge=1, le=ID_MAX)]
+MemberId = Annotated[int, Path(ge=1, le=ID_MAX)]
+OrgId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 def _entry(view: EntryView, status: int = 200, *, location: bool = False) -> JSONResponse:
@@ -80,7 +85,9 @@ async def list_entries(
     uow: ReadUow,
     paging: Paging,
     c: AppContainer,
-    org_id: Annotated[int | None, Query(description="Subtree root; default your own.")] = None,
+    org_id: Annotated[
+        int | None, Query(ge=1, le=ID_MAX, description="Subtree root; default your own.")
+    ] = None,
     stage: Annotated[Stage | None, Query(description="Only entries at this stage.")] = None,
 ) -> Response:
     """People in the development pipeline in the subtree of `org_id`, oldest entry first, each
@@ -103,7 +110,7 @@ async def list_entries(
     summary="Get a pipeline entry with its stages",
 )
 async def get_entry(
-    entry_id: int, who: CurrentPrincipal, uow: ReadUow, c: AppContainer
+    entry_id: EntryId, who: CurrentPrincipal, uow: ReadUow, c: AppContainer
 ) -> Response:
     """One entry in your subtree with every stage it reached. Needs `members:read`."""
     return _entry(await cases.get_entry(uow, who, entry_id=entry_id, cipher=c.cipher))
@@ -116,7 +123,7 @@ async def get_entry(
     summary="Advance to the next stage",
 )
 async def advance_stage(
-    entry_id: int, body: StageAdvance, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
+    entry_id: EntryId, body: StageAdvance, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
 ) -> Response:
     """Move the entry to its next stage (422 `pipeline.stage_out_of_order` otherwise), dated
     on or after the current stage and not in the future; a development candidate was an
@@ -148,7 +155,11 @@ def _member(view: MemberView) -> JSONResponse:
     summary="Extend probation",
 )
 async def extend_probation(
-    member_id: int, body: ProbationExtend, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
+    member_id: MemberId,
+    body: ProbationExtend,
+    who: CurrentPrincipal,
+    uow: WriteUow,
+    c: AppContainer,
 ) -> Response:
     """Extend a probationary member's probation (延长预备期) once, by 1–12 months
     (`pipeline.extension_too_long`, `pipeline.already_extended`). Recorded as a
@@ -172,7 +183,11 @@ async def extend_probation(
     summary="Convert to full membership",
 )
 async def convert_to_full(
-    member_id: int, body: ProbationConvert, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
+    member_id: MemberId,
+    body: ProbationConvert,
+    who: CurrentPrincipal,
+    uow: WriteUow,
+    c: AppContainer,
 ) -> Response:
     """Convert a probationary member to full membership (转正) no earlier than one year after
     admission, or the extended end (422 `pipeline.probation_not_over`). Sets status and
@@ -195,7 +210,7 @@ async def convert_to_full(
     responses=problems(),
     summary="Development pipeline funnel of a subtree",
 )
-async def pipeline_funnel(org_id: int, who: CurrentPrincipal, uow: ReadUow) -> FunnelOut:
+async def pipeline_funnel(org_id: OrgId, who: CurrentPrincipal, uow: ReadUow) -> FunnelOut:
     """Per stage: how many people wait there now and how long (median and longest, days since
     they reached it, Asia/Shanghai dates); then how many completed. No personal data.
     Needs `members:read`."""

@@ -11,6 +11,10 @@ from app.api.v1.schemas.members import NATIONAL_ID_DOC
 from app.domain.members.model import Gender
 from app.domain.members.pipeline import EntryView, Funnel, Stage, StageRecord
 
+# Ids are BIGINT keys from 1 up: anything else names no row and is refused as invalid input
+# before it reaches the database driver (which would refuse to bind it).
+ID_MAX = 2**63 - 1
+
 
 class StageOut(BaseModel):
     id: int
@@ -76,7 +80,9 @@ class PipelineApply(Strict):
     gender: Gender
     birth_date: dt.date = Field(examples=["1998-05-04"])
     national_id: str = Field(min_length=1, max_length=32, description=NATIONAL_ID_DOC)
-    org_id: int = Field(description="The branch or general branch in your subtree.")
+    org_id: int = Field(
+        ge=1, le=ID_MAX, description="The branch or general branch in your subtree."
+    )
     applied_on: dt.date = Field(description="Application date; the applicant is 18 by then.")
     notes: str | None = Field(default=None, max_length=500)
 

@@ -191,6 +191,82 @@ async def test_bad_input_writes_nothing(world, client, container):
     assert await row_counts(container) == before
 
 
+async def test_ids_beyond_the_key_range_are_invalid_input(world, client, container):
+    # Found by tests/test_fuzz_api.py: an id past BIGINT reached the driver and was a 500.
+    h = world.auth()
+    ent = await make_enterprise(world, client, 1)
+    inst = await make_instructor(world, client)
+    before = await row_counts(container)
+    huge = 2**63
+    for method, url in (
+        ("GET", f"/api/v1/enterprises/{huge}"),
+        ("GET", f"/api/v1/enterprises/{huge}/assignments"),
+        ("DELETE", f"/api/v1/enterprises/{huge}/coverage"),
+        ("GET", f"/api/v1/instructors/{huge}"),
+        ("POST", f"/api/v1/assignments/{huge}/end"),
+    ):
+        r = await client.request(method, url, headers=h)
+        assert r.status_code == 400, (method, url, r.text)
+        assert r.json()["code"] == "request.validation"
+    for params in ({"org_id": huge}, {"org_id": -1}):
+        for url in ("/api/v1/enterprises", "/api/v1/instructors", "/api/v1/users"):
+            r = await client.get(url, headers=h, params=params)
+            assert r.status_code == 400 and r.json()["errors"][0]["parameter"] == "org_id"
+    park = world.ids["park"]
+    for method, url, body, pointer in (
+        (
+            "POST",
+            "/api/v1/enterprises",
+            {"name": "x", "credit_code": credit_code(2), "industry": "陶瓷", "org_id": huge},
+            "/org_id",
+        ),
+        ("POST", f"/api/v1/enterprises/{ent['id']}/relocate", {"org_id": huge}, "/org_id"),
+        (
+            "PUT",
+            f"/api/v1/enterprises/{ent['id']}/coverage",
+            {"covering_org_id": huge},
+            "/covering_org_id",
+        ),
+        ("POST", "/api/v1/instructors", {"name": "x", "level": "park", "org_id": huge}, "/org_id"),
+        (
+            "POST",
+            f"/api/v1/instructors/{inst['id']}/assignments",
+            {"enterprise_id": huge, "start_on": "2024-01-01"},
+            "/enterprise_id",
+        ),
+        (
+            "POST",
+            "/api/v1/users",
+            {
+                "username": "huge.anchor",
+                "display_name": "x",
+                "role": "enterprise_contact",
+                "org_id": park,
+                "enterprise_id": huge,
+                "password": "a long enough password",
+            },
+            "/enterprise_id",
+        ),
+        (
+            "POST",
+            "/api/v1/users",
+            {
+                "username": "huge.member",
+                "display_name": "x",
+                "role": "member",
+                "org_id": world.ids["branch1"],
+                "member_id": huge,
+                "password": "a long enough password",
+            },
+            "/member_id",
+        ),
+    ):
+        r = await client.request(method, url, headers=h, json=body)
+        assert r.status_code == 422, (url, r.text)
+        assert r.json()["errors"][0]["pointer"] == pointer
+    assert await row_counts(container) == before
+
+
 async def test_repository_turns_a_lost_credit_code_race_into_a_conflict(world, client, container):
     """Two transactions both found the code free; the second insert is a conflict, not a 500."""
     first = await make_enterprise(world, client, 1)

@@ -126,6 +126,66 @@ async def test_bad_input_writes_nothing(world, client, container):
     assert after == before
 
 
+async def test_ids_beyond_the_key_range_are_invalid_input(world, client, container):
+    # Found by tests/test_fuzz_api.py: an id past BIGINT reached the driver and was a 500.
+    h = world.auth()
+    for bad in (2**63, 10**30, -(2**63) - 1, 0):
+        for method, url in (
+            ("GET", f"/api/v1/orgs/{bad}"),
+            ("GET", f"/api/v1/orgs/{bad}/leaders"),
+            ("POST", f"/api/v1/leaders/{bad}/end"),
+            ("GET", f"/api/v1/users/{bad}"),
+            ("GET", f"/api/v1/orgs/{bad}/coverage"),
+        ):
+            r = await client.request(method, url, headers=h)
+            assert r.status_code == 400, (method, url, r.text)
+            assert r.json()["code"] == "request.validation"
+            assert r.json()["errors"][0]["parameter"].endswith("_id")
+        r = await client.get("/api/v1/audit", headers=h, params={"org_id": bad})
+        assert r.status_code == 400 and r.json()["errors"][0]["parameter"] == "org_id"
+    async with container.db.read_sessions() as s:
+        before = (await s.execute(sa.select(sa.func.count()).select_from(OrgRow))).scalar_one()
+    body = {"parent_id": 2**63, "kind": "branch", "formation": "joint", "name": "x"}
+    r = await client.post("/api/v1/orgs", headers=h, json=body)
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/parent_id"
+    r = await client.post(
+        f"/api/v1/orgs/{world.ids['branch1']}/move", headers=h, json={"parent_id": 10**30}
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/parent_id"
+    r = await client.post(
+        f"/api/v1/orgs/{world.ids['branch1']}/leaders",
+        headers=h,
+        json={"name": "甲", "role": "secretary", "term_start": "2024-01-01", "member_id": 2**63},
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/member_id"
+    async with container.db.read_sessions() as s:
+        after = (await s.execute(sa.select(sa.func.count()).select_from(OrgRow))).scalar_one()
+    assert after == before
+
+
+async def test_nul_characters_are_invalid_input(world, client, container):
+    # Found by tests/test_fuzz_api.py: PostgreSQL refuses NUL in text, which was a 500.
+    h = world.auth()
+    async with container.db.read_sessions() as s:
+        before = (await s.execute(sa.select(sa.func.count()).select_from(OrgRow))).scalar_one()
+    body = {"parent_id": world.ids["park"], "kind": "branch", "formation": "joint", "name": "a\x00"}
+    r = await client.post("/api/v1/orgs", headers=h, json=body)
+    assert r.status_code == 422 and r.json()["code"] == "request.validation"
+    assert r.json()["errors"][0] == {
+        "code": "validation.string_unstorable",
+        "detail": "不能含有 NUL 字符",
+        "pointer": "/name",
+    }
+    r = await client.get("/api/v1/orgs", headers=h, params={"q": "a\x00"})
+    assert r.status_code == 400 and r.json()["code"] == "request.parameter_unstorable"
+    assert r.json()["errors"][0]["parameter"] == "q"
+    r = await client.post("/api/v1/auth/token", json={"username": "a\x00", "password": "x"})
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/username"
+    async with container.db.read_sessions() as s:
+        after = (await s.execute(sa.select(sa.func.count()).select_from(OrgRow))).scalar_one()
+    assert after == before
+
+
 async def test_duplicate_code_is_conflict(world, client):
     h = world.auth()
     body = {

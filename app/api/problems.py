@@ -40,6 +40,7 @@ _PYDANTIC_TEXT: dict[str, tuple[str, str]] = {
     "string_too_long": ("过长（最多 {max_length} 个字符）", "Too long (at most {max_length})"),
     "string_type": ("应为字符串", "Must be a string"),
     "string_pattern_mismatch": ("格式不符", "Does not match the expected format"),
+    "string_unstorable": ("不能含有 NUL 字符", "Must not contain a NUL character"),
     "int_parsing": ("应为整数", "Must be an integer"),
     "int_type": ("应为整数", "Must be an integer"),
     "int_from_float": ("应为整数", "Must be an integer"),

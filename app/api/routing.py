@@ -10,6 +10,7 @@ from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from app.api.v1.schemas.common import storable
 from app.domain.errors import FieldError, InvalidInput
 
 
@@ -20,6 +21,18 @@ class StrictQueryRoute(APIRoute):
 
         async def strict_handler(request: Request) -> Response:
             unknown = [k for k in request.query_params if k not in allowed]
+            unstorable = sorted(
+                {k for k, v in request.query_params.multi_items() if not storable(k + v)}
+            )
+            if unstorable and not unknown:
+                raise InvalidInput(
+                    "request.parameter_unstorable",
+                    params={"name": ", ".join(unstorable)},
+                    fields=[
+                        FieldError("request.parameter_unstorable", parameter=k, params={"name": k})
+                        for k in unstorable
+                    ],
+                )
             if unknown:
                 raise InvalidInput(
                     "request.unknown_parameter",

@@ -18,6 +18,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "请求中有字段不符合要求。",
         "Some fields of the request are invalid.",
     ),
+    "request.parameter_unstorable": (
+        "查询参数含有不允许的字符",
+        "Query parameter with a forbidden character",
+        "查询参数 {name} 含有 NUL 字符。",
+        "Query parameter {name} contains a NUL character.",
+    ),
     "request.unknown_parameter": (
         "未知的查询参数",
         "Unknown query parameter",

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from app.api.deps import CurrentPrincipal, Paging, ReadUow, make_page
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
-from app.api.v1.schemas.common import AuditEntryOut, PageOut
+from app.api.v1.schemas.common import AuditEntryOut, Id, PageOut
 from app.domain.audit_service import list_audit
 from app.domain.pagination import decode_cursor, encode_cursor
 
@@ -26,7 +26,7 @@ async def read_audit(
     who: CurrentPrincipal,
     uow: ReadUow,
     paging: Paging,
-    org_id: Annotated[int | None, Query(description="Subtree root; default your own.")] = None,
+    org_id: Annotated[Id | None, Query(description="Subtree root; default your own.")] = None,
     action: Annotated[str | None, Query(max_length=64, description="e.g. org.move")] = None,
     target_type: Annotated[str | None, Query(max_length=32, description="e.g. org")] = None,
 ) -> PageOut[AuditEntryOut]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from app.api.deps import CurrentPrincipal, ReadUow
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
+from app.api.v1.schemas.common import Id
 from app.api.v1.schemas.enterprises import CoverageReportOut
 from app.domain.enterprises import coverage as coverage_cases
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["coverage"], route_class=StrictQueryR
     responses=problems(),
     summary="Coverage of the enterprises in a subtree",
 )
-async def coverage_report(org_id: int, who: CurrentPrincipal, uow: ReadUow) -> CoverageReportOut:
+async def coverage_report(org_id: Id, who: CurrentPrincipal, uow: ReadUow) -> CoverageReportOut:
     """How many enterprises under the organisation's subtree have organisation coverage (a
     branch), work coverage only (an instructor) or none, with rates: overall, above-scale only
     and per industry. Rates are percent strings with one decimal rounded half up (251 of 297 is

@@ -21,7 +21,7 @@ from app.api.deps import (
 from app.api.idempotency import IdempotencyKey, run_idempotent
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
-from app.api.v1.schemas.common import PageOut
+from app.api.v1.schemas.common import Id, PageOut
 from app.api.v1.schemas.enterprises import (
     CoverageSet,
     EnterpriseAssignmentOut,
@@ -86,7 +86,7 @@ async def list_enterprises(
     who: CurrentPrincipal,
     uow: ReadUow,
     paging: Paging,
-    org_id: Annotated[int | None, Query(description="Subtree root; default your own.")] = None,
+    org_id: Annotated[Id | None, Query(description="Subtree root; default your own.")] = None,
     industry: Annotated[str | None, Query(max_length=64, description="Exact industry.")] = None,
     kind: Annotated[EnterpriseKind | None, Query(description="enterprise or social_org.")] = None,
     above_scale: Annotated[bool | None, Query(description="Above-scale (规模以上) or not.")] = None,
@@ -123,7 +123,7 @@ async def list_enterprises(
     responses=problems(),
     summary="Get an enterprise",
 )
-async def get_enterprise(enterprise_id: int, who: CurrentPrincipal, uow: ReadUow) -> Response:
+async def get_enterprise(enterprise_id: Id, who: CurrentPrincipal, uow: ReadUow) -> Response:
     """One enterprise. The `ETag` header carries its version for `If-Match`."""
     ent = await enterprise_cases.get_enterprise(uow, who, enterprise_id=enterprise_id)
     return _response(ent)
@@ -136,7 +136,7 @@ async def get_enterprise(enterprise_id: int, who: CurrentPrincipal, uow: ReadUow
     summary="Update an enterprise",
 )
 async def update_enterprise(
-    enterprise_id: int,
+    enterprise_id: Id,
     body: EnterpriseUpdate,
     who: CurrentPrincipal,
     uow: WriteUow,
@@ -161,7 +161,7 @@ async def update_enterprise(
     summary="Move an enterprise under another organisation",
 )
 async def relocate_enterprise(
-    enterprise_id: int,
+    enterprise_id: Id,
     body: EnterpriseRelocate,
     who: CurrentPrincipal,
     uow: WriteUow,
@@ -182,7 +182,7 @@ async def relocate_enterprise(
     summary="Set the branch that covers an enterprise",
 )
 async def set_coverage(
-    enterprise_id: int,
+    enterprise_id: Id,
     body: CoverageSet,
     who: CurrentPrincipal,
     uow: WriteUow,
@@ -209,7 +209,7 @@ async def set_coverage(
     summary="Remove an enterprise's organisation coverage",
 )
 async def remove_coverage(
-    enterprise_id: int, who: CurrentPrincipal, uow: WriteUow, version: IfMatchOptional
+    enterprise_id: Id, who: CurrentPrincipal, uow: WriteUow, version: IfMatchOptional
 ) -> Response:
     """Unlink the covering branch. The enterprise falls back to work coverage when an instructor
     is assigned, else to none. Answers with the enterprise; deleting again changes nothing."""
@@ -226,7 +226,7 @@ async def remove_coverage(
     summary="Instructors assigned to an enterprise",
 )
 async def list_enterprise_assignments(
-    enterprise_id: int,
+    enterprise_id: Id,
     who: CurrentPrincipal,
     uow: ReadUow,
     active_only: Annotated[bool, Query(description="Only assignments not yet ended.")] = False,

@@ -12,7 +12,7 @@ from app.api.deps import CurrentPrincipal, Paging, ReadUow, WriteUow, etag, make
 from app.api.idempotency import IdempotencyKey, run_idempotent
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
-from app.api.v1.schemas.common import PageOut
+from app.api.v1.schemas.common import Id, PageOut
 from app.api.v1.schemas.enterprises import (
     AssignmentCreate,
     AssignmentEnd,
@@ -68,7 +68,7 @@ async def list_instructors(
     who: CurrentPrincipal,
     uow: ReadUow,
     paging: Paging,
-    org_id: Annotated[int | None, Query(description="Subtree root; default your own.")] = None,
+    org_id: Annotated[Id | None, Query(description="Subtree root; default your own.")] = None,
 ) -> PageOut[InstructorOut]:
     """Instructors appointed by organisations in the subtree of `org_id`, oldest first."""
     after = decode_cursor(paging[1], kind="instructors", sort="id", arity=2)
@@ -87,7 +87,7 @@ async def list_instructors(
     responses=problems(),
     summary="Get an instructor",
 )
-async def get_instructor(instructor_id: int, who: CurrentPrincipal, uow: ReadUow) -> Response:
+async def get_instructor(instructor_id: Id, who: CurrentPrincipal, uow: ReadUow) -> Response:
     """One instructor appointed inside your subtree."""
     inst = await instructor_cases.get_instructor(uow, who, instructor_id=instructor_id)
     out = InstructorOut.of(inst)
@@ -102,7 +102,7 @@ async def get_instructor(instructor_id: int, who: CurrentPrincipal, uow: ReadUow
     summary="Assign an instructor to an enterprise",
 )
 async def assign_instructor(
-    instructor_id: int,
+    instructor_id: Id,
     body: AssignmentCreate,
     request: Request,
     who: CurrentPrincipal,
@@ -134,7 +134,7 @@ async def assign_instructor(
     summary="End an assignment",
 )
 async def end_assignment(
-    assignment_id: int, who: CurrentPrincipal, uow: WriteUow, body: AssignmentEnd | None = None
+    assignment_id: Id, who: CurrentPrincipal, uow: WriteUow, body: AssignmentEnd | None = None
 ) -> AssignmentOut:
     """End an assignment on a date (default today; not before its start, not in the future).
     With its last active assignment gone, an enterprise without a branch becomes uncovered."""

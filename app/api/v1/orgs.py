@@ -20,7 +20,7 @@ from app.api.deps import (
 from app.api.idempotency import IdempotencyKey, run_idempotent
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
-from app.api.v1.schemas.common import AuditEntryOut, PageOut
+from app.api.v1.schemas.common import AuditEntryOut, Id, PageOut
 from app.api.v1.schemas.orgs import (
     ExpiringTermOut,
     LeaderCreate,
@@ -118,7 +118,7 @@ async def list_orgs(
 @router.get(
     "/orgs/{org_id}", response_model=OrgOut, responses=problems(), summary="Get an organisation"
 )
-async def get_org(org_id: int, who: CurrentPrincipal, uow: ReadUow) -> Response:
+async def get_org(org_id: Id, who: CurrentPrincipal, uow: ReadUow) -> Response:
     """One organisation. The `ETag` header carries its version for `If-Match`."""
     org = await org_cases.get_org(uow, who, org_id=org_id)
     return _org_response(OrgOut.of(org))
@@ -131,7 +131,7 @@ async def get_org(org_id: int, who: CurrentPrincipal, uow: ReadUow) -> Response:
     summary="Update an organisation",
 )
 async def update_org(
-    org_id: int, body: OrgUpdate, who: CurrentPrincipal, uow: WriteUow, version: IfMatch
+    org_id: Id, body: OrgUpdate, who: CurrentPrincipal, uow: WriteUow, version: IfMatch
 ) -> Response:
     """Change descriptive fields. Requires `If-Match` with the current ETag (412 when stale,
     428 when missing). Kind and parent change only by their own operations (move)."""
@@ -152,7 +152,7 @@ async def update_org(
     summary="Move an organisation with its subtree",
 )
 async def move_org(
-    org_id: int, body: OrgMove, who: CurrentPrincipal, uow: WriteUow, version: IfMatchOptional
+    org_id: Id, body: OrgMove, who: CurrentPrincipal, uow: WriteUow, version: IfMatchOptional
 ) -> Response:
     """Re-parent an organisation and everything under it (e.g. four branches moved under a new
     general branch). Cycles are refused; history is kept. `If-Match` is optional here."""
@@ -169,7 +169,7 @@ async def move_org(
     summary="Dissolve an organisation",
 )
 async def dissolve_org(
-    org_id: int,
+    org_id: Id,
     who: CurrentPrincipal,
     uow: WriteUow,
     version: IfMatchOptional,
@@ -194,7 +194,7 @@ async def dissolve_org(
     summary="List direct children",
 )
 async def list_children(
-    org_id: int,
+    org_id: Id,
     who: CurrentPrincipal,
     uow: ReadUow,
     paging: Paging,
@@ -224,7 +224,7 @@ async def list_children(
     summary="List a subtree",
 )
 async def list_subtree(
-    org_id: int,
+    org_id: Id,
     who: CurrentPrincipal,
     uow: ReadUow,
     paging: Paging,
@@ -259,7 +259,7 @@ async def list_subtree(
     summary="History of an organisation",
 )
 async def org_history(
-    org_id: int, who: CurrentPrincipal, uow: ReadUow, paging: Paging
+    org_id: Id, who: CurrentPrincipal, uow: ReadUow, paging: Paging
 ) -> PageOut[AuditEntryOut]:
     """Every recorded change (creation, edits, moves, dissolution), newest first."""
     after = decode_cursor(paging[1], kind="history", sort="-id", arity=2)
@@ -277,7 +277,7 @@ async def org_history(
     summary="List leaders",
 )
 async def list_leaders(
-    org_id: int,
+    org_id: Id,
     who: CurrentPrincipal,
     uow: ReadUow,
     include_ended: Annotated[bool, Query(description="Also past leaders.")] = False,
@@ -295,7 +295,7 @@ async def list_leaders(
     summary="Add a leader",
 )
 async def add_leader(
-    org_id: int,
+    org_id: Id,
     body: LeaderCreate,
     request: Request,
     who: CurrentPrincipal,
@@ -327,7 +327,7 @@ async def add_leader(
     summary="End a leader's service",
 )
 async def end_leader(
-    leader_id: int, who: CurrentPrincipal, uow: WriteUow, body: LeaderEnd | None = None
+    leader_id: Id, who: CurrentPrincipal, uow: WriteUow, body: LeaderEnd | None = None
 ) -> LeaderOut:
     """End a leader's service on a date (default today)."""
     leader = await leader_cases.end_leader(
@@ -343,7 +343,7 @@ async def end_leader(
     summary="Leaders whose terms expire soon",
 )
 async def expiring_terms(
-    org_id: int,
+    org_id: Id,
     who: CurrentPrincipal,
     uow: ReadUow,
     paging: Paging,

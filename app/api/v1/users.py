@@ -12,7 +12,7 @@ from app.api.idempotency import IdempotencyKey, run_idempotent
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
 from app.api.v1.schemas.auth import PasswordResetIn, UserCreate, UserOut
-from app.api.v1.schemas.common import PageOut
+from app.api.v1.schemas.common import Id, PageOut
 from app.domain.accounts import users as account_cases
 from app.domain.accounts.model import NewUser
 from app.domain.accounts.ports import UserFilter
@@ -75,7 +75,7 @@ async def list_users(
     who: CurrentPrincipal,
     uow: ReadUow,
     paging: Paging,
-    org_id: Annotated[int | None, Query(description="Subtree root; default your own.")] = None,
+    org_id: Annotated[Id | None, Query(description="Subtree root; default your own.")] = None,
     role: Annotated[Role | None, Query(description="Only accounts with this role.")] = None,
     active: Annotated[bool | None, Query(description="Only active or inactive ones.")] = None,
     q: Annotated[str | None, Query(max_length=64, description="Username contains.")] = None,
@@ -104,7 +104,7 @@ async def get_me(who: CurrentPrincipal, uow: ReadUow) -> UserOut:
 @router.get(
     "/users/{user_id}", response_model=UserOut, responses=problems(), summary="Get an account"
 )
-async def get_user(user_id: int, who: CurrentPrincipal, uow: ReadUow) -> UserOut:
+async def get_user(user_id: Id, who: CurrentPrincipal, uow: ReadUow) -> UserOut:
     """One account anchored in your subtree (404 otherwise). Needs `accounts:write`."""
     return UserOut.of(await account_cases.get_user(uow, who, user_id=user_id))
 
@@ -115,7 +115,7 @@ async def get_user(user_id: int, who: CurrentPrincipal, uow: ReadUow) -> UserOut
     responses=problems(409),
     summary="Deactivate an account",
 )
-async def deactivate_user(user_id: int, who: CurrentPrincipal, uow: WriteUow) -> UserOut:
+async def deactivate_user(user_id: Id, who: CurrentPrincipal, uow: WriteUow) -> UserOut:
     """Block further logins and revoke the account's refresh tokens. You cannot deactivate
     yourself, or an account whose role has scopes you lack."""
     return UserOut.of(await account_cases.deactivate_user(uow, who, user_id=user_id))
@@ -128,7 +128,7 @@ async def deactivate_user(user_id: int, who: CurrentPrincipal, uow: WriteUow) ->
     summary="Reset an account's password",
 )
 async def reset_password(
-    user_id: int, body: PasswordResetIn, who: CurrentPrincipal, uow: WriteUow
+    user_id: Id, body: PasswordResetIn, who: CurrentPrincipal, uow: WriteUow
 ) -> Response:
     """Set a new password (at least 10 characters); the account's refresh tokens are revoked."""
     await account_cases.reset_password(

@@ -7,13 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.v1.schemas.common import Id, Input
 from app.domain.accounts.model import BindRequired, Grant, User
 from app.domain.auth.scopes import Role
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$"
 
 
-class _Secrets(BaseModel):
+class _Secrets(Input):
     """Bodies with passwords or tokens: unknown fields refused, nothing stripped or altered."""
 
     model_config = ConfigDict(extra="forbid")
@@ -112,11 +113,11 @@ class UserCreate(_Secrets):
     )
     display_name: str = Field(min_length=1, max_length=100, examples=["城东园区党建办"])
     role: Role = Field(description="Only roles whose scopes you hold yourself.")
-    org_id: int = Field(description="Anchor organisation, inside your subtree.")
-    enterprise_id: int | None = Field(
+    org_id: Id = Field(description="Anchor organisation, inside your subtree.")
+    enterprise_id: Id | None = Field(
         default=None, description="Required for (and only for) enterprise_contact."
     )
-    member_id: int | None = Field(
+    member_id: Id | None = Field(
         default=None,
         description="Only for the member role: the member record (in your subtree) it belongs "
         "to, for self-service (`GET /api/v1/members/me`).",

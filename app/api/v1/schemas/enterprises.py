@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.v1.schemas.common import Strict
+from app.api.v1.schemas.common import Id, Strict
 from app.domain.enterprises.model import (
     Assignment,
     CoverageMode,
@@ -87,7 +87,7 @@ class EnterpriseCreate(Strict):
     employee_count: int = Field(default=0, ge=0, examples=[120])
     address: str | None = Field(default=None, max_length=300)
     owner_name: str | None = Field(default=None, max_length=100)
-    org_id: int = Field(
+    org_id: Id = Field(
         description="The street, community, park, two-new committee or district it sits under.",
         examples=[5],
     )
@@ -107,11 +107,11 @@ class EnterpriseUpdate(Strict):
 
 
 class EnterpriseRelocate(Strict):
-    org_id: int = Field(description="The territorial organisation to move it under.")
+    org_id: Id = Field(description="The territorial organisation to move it under.")
 
 
 class CoverageSet(Strict):
-    covering_org_id: int = Field(description="A branch or general branch in your subtree.")
+    covering_org_id: Id = Field(description="A branch or general branch in your subtree.")
 
 
 class InstructorOut(BaseModel):
@@ -144,7 +144,7 @@ class InstructorCreate(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["陈指导员"])
     level: InstructorLevel = Field(examples=["park"])
     full_time: bool = Field(default=False, description="A full-time Party-building worker.")
-    org_id: int = Field(description="The appointing organisation, in your subtree.")
+    org_id: Id = Field(description="The appointing organisation, in your subtree.")
 
 
 class AssignmentOut(BaseModel):
@@ -183,7 +183,7 @@ class EnterpriseAssignmentOut(AssignmentOut):
 
 
 class AssignmentCreate(Strict):
-    enterprise_id: int
+    enterprise_id: Id
     start_on: dt.date = Field(description="Not in the future.", examples=["2024-03-01"])
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.v1.schemas.common import Strict
+from app.api.v1.schemas.common import Id, Strict
 from app.domain.orgs.model import Formation, Leader, LeaderRole, Org, OrgKind, OrgStatus
 
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
@@ -59,7 +59,7 @@ class OrgOut(BaseModel):
 
 
 class OrgCreate(Strict):
-    parent_id: int = Field(description="The organisation to create it under.", examples=[5])
+    parent_id: Id = Field(description="The organisation to create it under.", examples=[5])
     kind: OrgKind = Field(examples=["branch"])
     formation: Formation | None = Field(
         default=None, description="Required for branches (组建方式).", examples=["joint"]
@@ -87,7 +87,7 @@ class OrgUpdate(Strict):
 
 
 class OrgMove(Strict):
-    parent_id: int = Field(description="The new parent.", examples=[42])
+    parent_id: Id = Field(description="The new parent.", examples=[42])
 
 
 class OrgDissolve(Strict):
@@ -122,7 +122,7 @@ class LeaderCreate(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["王建国"])
     role: LeaderRole = Field(examples=["secretary"])
     term_start: dt.date = Field(examples=["2024-03-01"])
-    member_id: int | None = None
+    member_id: Id | None = None
 
 
 class LeaderEnd(Strict):

@@ -20,7 +20,7 @@ from app.api.deps import (
 from app.api.idempotency import IdempotencyKey, run_idempotent
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
-from app.api.v1.schemas.common import PageOut
+from app.api.v1.schemas.common import Id, PageOut
 from app.api.v1.schemas.members import (
     MemberCreate,
     MemberHistoryOut,
@@ -89,7 +89,7 @@ async def list_members(
     uow: ReadUow,
     paging: Paging,
     c: AppContainer,
-    org_id: Annotated[int | None, Query(description="Subtree root; default your own.")] = None,
+    org_id: Annotated[Id | None, Query(description="Subtree root; default your own.")] = None,
     direct: Annotated[
         bool, Query(description="Only members of org_id itself, not of its subtree.")
     ] = False,
@@ -98,7 +98,7 @@ async def list_members(
         AgeBand | None, Query(description="18-35, 36-45, 46-60 or 61+ (age today).")
     ] = None,
     education: Annotated[Education | None, Query()] = None,
-    employer_enterprise_id: Annotated[int | None, Query(description="Works there.")] = None,
+    employer_enterprise_id: Annotated[Id | None, Query(description="Works there.")] = None,
 ) -> Response:
     """Members affiliated in the subtree of `org_id`, oldest record first. Id and phone
     numbers are masked unless you hold `pii:read`."""
@@ -160,7 +160,7 @@ async def my_member(who: CurrentPrincipal, uow: ReadUow, c: AppContainer) -> Res
     summary="Get a member",
 )
 async def get_member(
-    member_id: int, who: CurrentPrincipal, uow: ReadUow, c: AppContainer
+    member_id: Id, who: CurrentPrincipal, uow: ReadUow, c: AppContainer
 ) -> Response:
     """One member affiliated in your subtree. The `ETag` header carries its version."""
     view = await member_cases.get_member(uow, who, member_id=member_id, cipher=c.cipher)
@@ -174,7 +174,7 @@ async def get_member(
     summary="Update a member",
 )
 async def update_member(
-    member_id: int,
+    member_id: Id,
     body: MemberUpdate,
     who: CurrentPrincipal,
     uow: WriteUow,
@@ -201,7 +201,7 @@ async def update_member(
     responses=problems(),
     summary="A member's status events and affiliations",
 )
-async def member_history(member_id: int, who: CurrentPrincipal, uow: ReadUow) -> MemberHistoryOut:
+async def member_history(member_id: Id, who: CurrentPrincipal, uow: ReadUow) -> MemberHistoryOut:
     """Every status event and every affiliation (which organisation, from, to), oldest first."""
     history = await member_cases.member_history(uow, who, member_id=member_id)
     return MemberHistoryOut.of(history)
@@ -213,7 +213,7 @@ async def member_history(member_id: int, who: CurrentPrincipal, uow: ReadUow) ->
     responses=problems(),
     summary="Member composition of a subtree",
 )
-async def member_stats(org_id: int, who: CurrentPrincipal, uow: ReadUow) -> MemberStatsOut:
+async def member_stats(org_id: Id, who: CurrentPrincipal, uow: ReadUow) -> MemberStatsOut:
     """How many members are affiliated in the subtree, by status, age band and education.
     Aggregates only (no personal data); analysts may read it. Needs `members:read`."""
     stats = await member_cases.member_stats(uow, who, org_id=org_id)

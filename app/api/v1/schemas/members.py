@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from app.api.v1.schemas.common import Strict
+from app.api.v1.schemas.common import Id, Strict
 from app.domain.members.model import (
     Affiliation,
     Education,
@@ -83,11 +83,11 @@ class MemberCreate(Strict):
     full_member_date: dt.date | None = Field(
         default=None, description="Required for (and only for) a full member."
     )
-    org_id: int = Field(description="The branch or general branch in your subtree.")
+    org_id: Id = Field(description="The branch or general branch in your subtree.")
     ethnicity: str | None = Field(default=None, max_length=32, examples=["汉族"])
     education: Education | None = None
     specialty: str | None = Field(default=None, max_length=100)
-    employer_enterprise_id: int | None = Field(default=None, description="An enterprise.")
+    employer_enterprise_id: Id | None = Field(default=None, description="An enterprise.")
     phone: str | None = Field(
         default=None, max_length=20, description="Mainland mobile number (stored encrypted)."
     )
@@ -99,7 +99,7 @@ class MemberUpdate(Strict):
     ethnicity: str | None = Field(default=None, max_length=32)
     education: Education | None = None
     specialty: str | None = Field(default=None, max_length=100)
-    employer_enterprise_id: int | None = None
+    employer_enterprise_id: Id | None = None
     phone: str | None = Field(default=None, max_length=20, description="null removes it.")
 
 

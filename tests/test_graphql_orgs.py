@@ -174,3 +174,33 @@ async def test_audit_log_query(world, client):
         headers=world.auth(Role.ANALYST, "district"),
     )
     assert body["errors"][0]["extensions"]["code"] == "auth.scope_missing"
+
+
+async def test_nul_characters_are_refused_before_any_resolver(world, client, container):
+    m = """mutation($input: CreateOrgInput!) { createOrg(input: $input) { org { id } } }"""
+    body = {
+        "query": m,
+        "variables": {
+            "input": {
+                "parentId": world.ids["park"],
+                "kind": "BRANCH",
+                "formation": "JOINT",
+                "name": "坏\x00名",
+            }
+        },
+    }
+    r = await client.post("/graphql", json=body, headers=world.auth())
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["code"] == "request.body_unstorable"
+    async with container.db.read_sessions() as s:
+        n = (
+            await s.execute(
+                sa.select(sa.func.count()).select_from(OrgRow).where(OrgRow.name.like("坏%"))
+            )
+        ).scalar_one()
+    assert n == 0
+    r = await client.get(
+        "/graphql", params={"query": "{ me { subject } }\x00"}, headers=world.auth()
+    )
+    assert r.status_code == 422 and r.json()["code"] == "request.body_unstorable"

@@ -18,6 +18,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "请求中有字段不符合要求。",
         "Some fields of the request are invalid.",
     ),
+    "request.body_unstorable": (
+        "请求含有无法保存的字符",
+        "Unstorable character",
+        "请求中含有 NUL 字符（\\u0000），无法保存。",
+        "The request contains a NUL character (\\u0000), which cannot be stored.",
+    ),
     "request.parameter_unstorable": (
         "查询参数含有不允许的字符",
         "Query parameter with a forbidden character",

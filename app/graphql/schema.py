@@ -12,7 +12,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from app.api.problems import language
 from app.container import Container
-from app.domain.errors import Unauthenticated
+from app.domain.errors import FieldError, InvalidInput, Unauthenticated
 from app.graphql.context import Context
 from app.graphql.enterprise_mutations import EnterpriseMutations
 from app.graphql.enterprise_queries import EnterpriseQueries
@@ -52,6 +52,14 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 def graphql_router(container: Container) -> GraphQLRouter[Any, Any]:
     async def context_getter(request: Request) -> Context:
+        # PostgreSQL cannot store NUL in text; refuse it up front rather than let it surface
+        # as a masked "Unexpected error." from deep inside a mutation.
+        raw = await request.body()
+        if b"\\u0000" in raw or b"\x00" in raw or "%00" in request.url.query:
+            raise InvalidInput(
+                "request.body_unstorable",
+                fields=[FieldError("request.body_unstorable", pointer="")],
+            )
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         principal, error = None, None

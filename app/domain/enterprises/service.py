@@ -24,8 +24,8 @@ from app.domain.errors import (
     PreconditionFailed,
     RuleViolation,
 )
-from app.domain.orgs.model import Org, OrgStatus
-from app.domain.orgs.service import load_org
+from app.domain.orgs.model import Org
+from app.domain.orgs.service import load_active_org_of_kind, load_org
 from app.domain.pagination import Page, PageRequest, check_limit
 from app.domain.ports import UnitOfWork
 
@@ -83,20 +83,14 @@ def require_active(ent: Enterprise) -> None:
 
 async def load_host(uow: UnitOfWork, actor: Principal, org_id: int) -> Org:
     """The territorial organisation an enterprise may sit under, locked against dissolution."""
-    org = await load_org(uow, actor, org_id, lock=True, pointer="/org_id")
-    if org.kind not in HOST_KINDS:
-        raise RuleViolation(
-            "enterprise.org_not_territorial",
-            params={"kind": org.kind.value},
-            fields=[FieldError("enterprise.org_not_territorial", pointer="/org_id")],
-        )
-    if org.status is not OrgStatus.ACTIVE:
-        raise RuleViolation(
-            "enterprise.org_dissolved",
-            params={"id": org.id},
-            fields=[FieldError("enterprise.org_dissolved", pointer="/org_id")],
-        )
-    return org
+    return await load_active_org_of_kind(
+        uow,
+        actor,
+        org_id,
+        kinds=HOST_KINDS,
+        wrong_kind="enterprise.org_not_territorial",
+        dissolved="enterprise.org_dissolved",
+    )
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

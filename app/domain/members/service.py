@@ -15,7 +15,6 @@ from app.domain.errors import (
     InvalidInput,
     NotFound,
     PreconditionFailed,
-    RuleViolation,
 )
 from app.domain.members import messages as _messages  # noqa: F401  (registers error texts)
 from app.domain.members.model import (
@@ -37,8 +36,8 @@ from app.domain.members.model import (
     validate_phone,
 )
 from app.domain.members.ports import MemberFilter, NewMember, PersonalDataCipher
-from app.domain.orgs.model import Org, OrgStatus
-from app.domain.orgs.service import load_org
+from app.domain.orgs.model import Org
+from app.domain.orgs.service import load_active_org_of_kind, load_org
 from app.domain.pagination import Page, PageRequest, check_limit
 from app.domain.ports import UnitOfWork
 
@@ -94,20 +93,14 @@ async def load_member(
 
 async def load_holder(uow: UnitOfWork, actor: Principal, org_id: int) -> Org:
     """An active branch or general branch in the subtree, locked so its count stays right."""
-    org = await load_org(uow, actor, org_id, lock=True, pointer="/org_id")
-    if org.kind not in HOLDING_KINDS:
-        raise RuleViolation(
-            "member.org_cannot_hold_members",
-            params={"kind": org.kind.value},
-            fields=[FieldError("member.org_cannot_hold_members", pointer="/org_id")],
-        )
-    if org.status is not OrgStatus.ACTIVE:
-        raise RuleViolation(
-            "member.org_dissolved",
-            params={"id": org.id},
-            fields=[FieldError("member.org_dissolved", pointer="/org_id")],
-        )
-    return org
+    return await load_active_org_of_kind(
+        uow,
+        actor,
+        org_id,
+        kinds=HOLDING_KINDS,
+        wrong_kind="member.org_cannot_hold_members",
+        dissolved="member.org_dissolved",
+    )
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

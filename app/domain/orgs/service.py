@@ -55,6 +55,33 @@ async def load_org(
     return org
 
 
+async def load_active_org_of_kind(
+    uow: UnitOfWork,
+    actor: Principal,
+    org_id: int,
+    *,
+    kinds: frozenset[OrgKind],
+    wrong_kind: str,
+    dissolved: str,
+    pointer: str = "/org_id",
+) -> Org:
+    """An active org of one of ``kinds`` in the actor's subtree, locked so that it can neither
+    be dissolved nor have its counts drift while the caller attaches something to it.
+    ``wrong_kind`` and ``dissolved`` are the caller's own error codes."""
+    org = await load_org(uow, actor, org_id, lock=True, pointer=pointer)
+    if org.kind not in kinds:
+        raise RuleViolation(
+            wrong_kind,
+            params={"kind": org.kind.value},
+            fields=[FieldError(wrong_kind, pointer=pointer)],
+        )
+    if org.status is not OrgStatus.ACTIVE:
+        raise RuleViolation(
+            dissolved, params={"id": org.id}, fields=[FieldError(dissolved, pointer=pointer)]
+        )
+    return org
+
+
 def _check_formation(kind: OrgKind, formation: Formation | None) -> None:
     if kind is OrgKind.BRANCH and formation is None:
         raise InvalidInput(

@@ -32,6 +32,10 @@ class MemberRow(Base):
     join_date: Mapped[dt.date]
     full_member_date: Mapped[dt.date | None]
     status: Mapped[str] = mapped_column(sa.String(32))
+    # On the roll (active, lost contact, suspended) or gone (struck off, died, left, transferred
+    # out of the system); a gone member keeps their row and history but no current affiliation.
+    standing: Mapped[str] = mapped_column(sa.String(16), default="active", server_default="active")
+    standing_since: Mapped[dt.date | None]
     national_id_enc: Mapped[str] = mapped_column(sa.String(200))
     national_id_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     phone_enc: Mapped[str | None] = mapped_column(sa.String(200))

@@ -42,6 +42,8 @@ def to_member(row: Any) -> Member:
         join_date=row.join_date,
         full_member_date=row.full_member_date,
         status=row.status,
+        standing=row.standing,
+        standing_since=row.standing_since,
         national_id_enc=row.national_id_enc,
         phone_enc=row.phone_enc,
         org_id=row.org_id,

@@ -23,6 +23,22 @@ class MemberStatus(StrEnum):
     # Later statuses (lost contact, suspended, struck off, died, left) are events of their own.
 
 
+class Standing(StrEnum):
+    """Whether a member is on the roll, and if not, why they left it."""
+
+    ACTIVE = "active"
+    LOST_CONTACT = "lost_contact"  # 失联
+    SUSPENDED = "suspended"  # 停止党籍
+    STRUCK_OFF = "struck_off"  # 除名
+    DIED = "died"  # 去世
+    LEFT = "left"  # 退党
+    TRANSFERRED_OUT = "transferred_out"  # 组织关系转出本系统
+
+
+# Standings that keep a member on an organisation's roll (and in its member_count).
+ON_ROLL = frozenset({Standing.ACTIVE, Standing.LOST_CONTACT, Standing.SUSPENDED})
+
+
 class Gender(StrEnum):
     MALE = "male"
     FEMALE = "female"
@@ -187,6 +203,8 @@ class Member:
     join_date: dt.date
     full_member_date: dt.date | None
     status: str
+    standing: str
+    standing_since: dt.date | None
     national_id_enc: str
     phone_enc: str | None
     org_id: int

@@ -15,6 +15,7 @@ from app.domain.members.model import (
     MemberStats,
     MemberStatus,
     MemberView,
+    Standing,
 )
 from app.domain.members.ports import MemberFilter
 from app.domain.pagination import PageRequest, decode_cursor
@@ -25,6 +26,7 @@ GenderEnum = strawberry.enum(Gender, name="Gender")
 EducationEnum = strawberry.enum(Education, name="Education")
 MemberStatusEnum = strawberry.enum(MemberStatus, name="MemberStatus")
 AgeBandEnum = strawberry.enum(AgeBand, name="AgeBand")
+StandingEnum = strawberry.enum(Standing, name="Standing")
 
 
 @strawberry.input(description="Filters for member listings.")
@@ -60,6 +62,8 @@ class MemberType:
     join_date: dt.date
     full_member_date: dt.date | None
     status: str
+    standing: Standing = strawberry.field(description="On the roll or, if gone, why.")
+    standing_since: dt.date | None
     national_id: str = strawberry.field(description="Masked unless you hold pii:read.")
     phone: str | None = strawberry.field(description="Masked unless you hold pii:read.")
     masked: bool
@@ -84,6 +88,8 @@ class MemberType:
             join_date=m.join_date,
             full_member_date=m.full_member_date,
             status=m.status,
+            standing=Standing(m.standing),
+            standing_since=m.standing_since,
             national_id=v.national_id,
             phone=v.phone,
             masked=v.masked,

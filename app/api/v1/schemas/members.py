@@ -16,6 +16,7 @@ from app.domain.members.model import (
     MemberStats,
     MemberStatus,
     MemberView,
+    Standing,
 )
 
 NATIONAL_ID_DOC = (
@@ -35,13 +36,21 @@ class MemberOut(BaseModel):
     employer_enterprise_id: int | None = Field(description="The enterprise they work for.")
     join_date: dt.date = Field(description="入党日期.")
     full_member_date: dt.date | None = Field(description="转正日期 (null while probationary).")
-    status: str = Field(description="probationary or full (later: other statuses).")
+    status: str = Field(description="probationary or full.")
+    standing: Standing = Field(
+        description="On the roll (active, lost_contact, suspended) or gone (struck_off, died, "
+        "left, transferred_out); a gone member keeps their record and history."
+    )
+    standing_since: dt.date | None = Field(description="When the standing last changed.")
     national_id: str = Field(
         description="Masked (`3505**********1234`) unless you hold `pii:read`."
     )
     phone: str | None = Field(description="Masked (`138****5678`) unless you hold `pii:read`.")
     masked: bool = Field(description="Whether `national_id` and `phone` are masked.")
-    org_id: int = Field(description="Current affiliation: the branch the member belongs to.")
+    org_id: int = Field(
+        description="Current affiliation: the branch the member belongs to (for a member who "
+        "is gone, the last one)."
+    )
     org_path: str
     version: int = Field(description="Also sent as the ETag; send it back in If-Match.")
     created_at: dt.datetime
@@ -62,6 +71,8 @@ class MemberOut(BaseModel):
             join_date=m.join_date,
             full_member_date=m.full_member_date,
             status=m.status,
+            standing=Standing(m.standing),
+            standing_since=m.standing_since,
             national_id=v.national_id,
             phone=v.phone,
             masked=v.masked,

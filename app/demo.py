@@ -2,7 +2,8 @@
 
 德化 city-east industrial park: 59 branches covering 251 of 297 enterprises (84.5%), 10
 instructors; 和丰 creative plaza regional committee: 19 branches, 2 of them joint, 12
-instructors; 南湾 street. One account per role. Loading twice changes nothing.
+instructors, 253 members; 南湾 street; migrant members affiliated in a home village in another
+county (app/demo_members.py). One account per role. Loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from app.container import Container, build_container
+from app.demo_members import seed_members
 from app.domain.accounts import users as accounts
 from app.domain.accounts.model import NewUser
 from app.domain.auth.principal import SYSTEM
@@ -153,6 +155,7 @@ class _Seeder:
         org_key: str,
         password: str,
         enterprise_id: int | None = None,
+        member_id: int | None = None,
     ) -> None:
         async with self.c.uow() as uow:
             await accounts.create_user(
@@ -164,6 +167,7 @@ class _Seeder:
                     role=role,
                     org_id=self.ids[org_key],
                     enterprise_id=enterprise_id,
+                    member_id=member_id,
                 ),
                 password=password,
                 hasher=ARGON2,
@@ -191,13 +195,17 @@ async def seed_demo(settings: Settings, *, password: str) -> list[str]:
         await _tree(s)
         dehua = await _dehua_park(s)
         hefeng = await _hefeng_plaza(s)
-        await _accounts(s, password, dehua)
+        await _home_village(s)
+        people = await seed_members(s.c, s.rnd, s.person, s.ids, await _employers(s))
+        await _accounts(s, password, people["account"])
         return [
             f"demo district 德化县委 (id {s.ids['district']}), 城东工业园区党委 "
             f"(id {s.ids['dehua_park']}): 59 branches, {dehua['covered']} of "
             f"{dehua['total']} enterprises covered",
             f"和丰创意广场区域党委 (id {s.ids['hefeng']}): 19 branches (2 joint), "
-            f"{hefeng} enterprises",
+            f"{hefeng} enterprises, {people['hefeng']} members",
+            f"members: {people['dehua']} in the 德化 park's branches; {people['migrants']} migrant "
+            "members affiliated in their home village (赣县) and working in the park",
             "accounts (password as given): "
             + ", ".join(r.value for r in Role if r is not Role.SYNC_CLIENT),
         ]
@@ -309,6 +317,28 @@ async def _dehua_park(s: _Seeder) -> dict[str, int]:
     return {"covered": covered, "total": total}
 
 
+async def _home_village(s: _Seeder) -> None:
+    """Another county's tree, for migrant members whose relationship stays at home."""
+    await s.org("home_district", None, OrgKind.DISTRICT, "赣县区委")
+    await s.org("home_town", "home_district", OrgKind.STREET, "田村镇党委")
+    await s.org(
+        "home_village", "home_town", OrgKind.BRANCH, "田村镇东村党支部", Formation.STANDALONE
+    )
+
+
+async def _employers(s: _Seeder) -> dict[str, int]:
+    """Standalone branches' own enterprises: 德化 firms 1–20, then 和丰's 17 design firms."""
+    keys = [f"dh_sa{i}" for i in range(20)] + [f"hf_sa{i}" for i in range(17)]
+    serials = list(range(1, 21)) + list(range(298, 315))
+    out = {}
+    async with s.c.uow(readonly=True) as uow:
+        for key, serial in zip(keys, serials, strict=True):
+            found = await uow.enterprises.credit_code_owner(s.credit_code_for(serial))
+            assert found is not None
+            out[key] = found
+    return out
+
+
 async def _first_enterprise_id(s: _Seeder) -> int:
     async with s.c.uow(readonly=True) as uow:
         found = await uow.enterprises.credit_code_owner(s.credit_code_for(1))
@@ -374,12 +404,12 @@ async def _hefeng_plaza(s: _Seeder) -> int:
     return count
 
 
-async def _accounts(s: _Seeder, password: str, _dehua: dict[str, int]) -> None:
+async def _accounts(s: _Seeder, password: str, member_id: int) -> None:
     await s.account("district_admin", Role.DISTRICT_ADMIN, "district", password)
     await s.account("street_admin", Role.STREET_ADMIN, "xunzhong", password)
     await s.account("park_admin", Role.PARK_ADMIN, "dehua_park", password)
     await s.account("branch_secretary", Role.BRANCH_SECRETARY, "dh_sa0", password)
-    await s.account("member", Role.MEMBER, "dh_sa0", password)
+    await s.account("member", Role.MEMBER, "dh_sa0", password, member_id=member_id)
     await s.account(
         "enterprise_contact",
         Role.ENTERPRISE_CONTACT,

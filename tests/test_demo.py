@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.db.models import AuditRow, EnterpriseRow, OrgRow
+from app.db.models import AuditRow, EnterpriseRow, MemberRow, OrgRow
 from app.demo import seed_demo
 
 
@@ -32,6 +32,32 @@ async def test_demo_figures_and_idempotence(settings, client):
         )
     ).json()["items"][0]
     assert gb["name"] == "工业党总支" and gb["child_count"] == 12
+    assert "253 members" in first[1] and "12 migrant members" in first[2]
+
+    district = await client.post(
+        "/api/v1/auth/token", json={"username": "district_admin", "password": "demo-pass-123"}
+    )
+    hd = {"Authorization": f"Bearer {district.json()['access_token']}"}
+    hefeng = (
+        await client.get(
+            f"/api/v1/orgs/{district.json()['org_id']}/subtree",
+            headers=hd,
+            params={"kind": "park", "q": "和丰"},
+        )
+    ).json()["items"][0]
+    stats = (await client.get(f"/api/v1/orgs/{hefeng['id']}/member-stats", headers=hd)).json()
+    assert stats["total"] == 253
+    assert sum(stats["by_status"].values()) == 253
+    # The demo member account opens its own record, with its own numbers unmasked.
+    login = await client.post(
+        "/api/v1/auth/token", json={"username": "member", "password": "demo-pass-123"}
+    )
+    me = await client.get(
+        "/api/v1/members/me",
+        headers={"Authorization": f"Bearer {login.json()['access_token']}"},
+    )
+    assert me.status_code == 200, me.text
+    assert me.json()["masked"] is False and me.json()["national_id"].startswith("350526")
 
     from app.container import build_container
 
@@ -40,14 +66,14 @@ async def test_demo_figures_and_idempotence(settings, client):
         async with c.db.read_sessions() as s:
             counts = [
                 (await s.execute(sa.select(sa.func.count()).select_from(t))).scalar_one()
-                for t in (OrgRow, EnterpriseRow, AuditRow)
+                for t in (OrgRow, EnterpriseRow, MemberRow, AuditRow)
             ]
         again = await seed_demo(settings, password="demo-pass-123")
         assert "nothing changed" in again[0]
         async with c.db.read_sessions() as s:
             after = [
                 (await s.execute(sa.select(sa.func.count()).select_from(t))).scalar_one()
-                for t in (OrgRow, EnterpriseRow, AuditRow)
+                for t in (OrgRow, EnterpriseRow, MemberRow, AuditRow)
             ]
         assert after == counts
     finally:

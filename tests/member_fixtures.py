@@ -116,6 +116,10 @@ MEMBER_GRAPHQL: dict[str, tuple[str, Any]] = {
         "query($id: Int!) { memberStats(orgId: $id) { total } }",
         lambda s: {"id": s["org_id"]},
     ),
+    "memberTotals": (
+        "query($id: Int!) { memberTotals(orgId: $id) { total } }",
+        lambda s: {"id": s["org_id"]},
+    ),
     "createMember": (
         'mutation($id: Int!, $n: String!) { createMember(input: {name: "x", gender: FEMALE, '
         'birthDate: "1991-02-03", nationalId: $n, joinDate: "2015-07-01", '

@@ -379,6 +379,23 @@ async def test_list_filters_and_pagination(world, client):
     analyst = world.auth(Role.ANALYST, "district")
     r = await client.get(f"/api/v1/orgs/{world.ids['general']}/member-stats", headers=analyst)
     assert r.status_code == 200 and r.json()["total"] == 2
+
+    # The maintained counts agree with the rows: park subtree, its general branch, one branch.
+    totals = await client.get(f"/api/v1/orgs/{world.ids['park']}/member-totals", headers=analyst)
+    assert totals.status_code == 200
+    assert totals.json() == {
+        "org_id": world.ids["park"],
+        "total": 4,
+        "direct": 0,
+        "holding_orgs": 4,
+        "empty_holding_orgs": 4 - len({a["org_id"], b["org_id"], c["org_id"], d["org_id"]}),
+    }
+    general = await client.get(
+        f"/api/v1/orgs/{world.ids['general']}/member-totals", headers=analyst
+    )
+    assert general.json()["total"] == 2
+    r = await client.get(f"/api/v1/orgs/{world.ids['park']}/member-totals", headers=other)
+    assert r.status_code == 404
     r = await client.get(f"/api/v1/orgs/{world.ids['park']}/member-stats", headers=other)
     assert r.status_code == 404
     r = await client.get(

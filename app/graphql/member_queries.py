@@ -11,6 +11,7 @@ from app.graphql.types.common import Connection
 from app.graphql.types.members import (
     MemberFilterInput,
     MemberStatsType,
+    MemberTotalsType,
     MemberType,
     member_page,
 )
@@ -37,6 +38,12 @@ class MemberQueries:
         after: str | None = None,
     ) -> Connection[MemberType]:
         return await member_page(info, org_id=org_id, filters=filter, first=first, after=after)
+
+    @strawberry.field(description="Members on the roll in a subtree (maintained counts).")
+    async def member_totals(self, info: Info[Context, None], org_id: int) -> MemberTotalsType:
+        async with info.context.uow() as uow:
+            totals = await member_cases.member_totals(uow, info.context.actor, org_id=org_id)
+        return MemberTotalsType.of(totals)
 
     @strawberry.field(description="Counts by status, age band and education over a subtree.")
     async def member_stats(self, info: Info[Context, None], org_id: int) -> MemberStatsType:

@@ -27,6 +27,7 @@ from app.api.v1.schemas.members import (
     MemberLookup,
     MemberOut,
     MemberStatsOut,
+    MemberTotalsOut,
     MemberUpdate,
 )
 from app.domain.members import service as member_cases
@@ -205,6 +206,21 @@ async def member_history(member_id: Id, who: CurrentPrincipal, uow: ReadUow) -> 
     """Every status event and every affiliation (which organisation, from, to), oldest first."""
     history = await member_cases.member_history(uow, who, member_id=member_id)
     return MemberHistoryOut.of(history)
+
+
+@router.get(
+    "/orgs/{org_id}/member-totals",
+    response_model=MemberTotalsOut,
+    responses=problems(),
+    summary="How many members a subtree has",
+)
+async def member_totals(org_id: Id, who: CurrentPrincipal, uow: ReadUow) -> MemberTotalsOut:
+    """Members on the roll in the subtree, and its branches with and without members, summed
+    from counts maintained in the same transaction as every affiliation change: constant work
+    per organisation, not per member, so a province answers as fast as a branch. Aggregates
+    only; analysts may read it. Needs `members:read`."""
+    totals = await member_cases.member_totals(uow, who, org_id=org_id)
+    return MemberTotalsOut.of(totals)
 
 
 @router.get(

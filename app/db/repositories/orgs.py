@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EnterpriseRow, LeaderRow, MemberRow, OrgRow
 from app.db.repositories.keyset import keyset_page
+from app.domain.members.model import HOLDING_KINDS
 from app.domain.orgs.model import (
     Formation,
     Leader,
@@ -158,6 +159,23 @@ class SqlOrgRepository:
             .where(OrgRow.id == org_id)
             .values(member_count=OrgRow.member_count + delta)
         )
+
+    async def member_totals(self, path: str) -> tuple[int, int, int]:
+        lo, hi = subtree_bounds(path)
+        holding = sa.and_(
+            OrgRow.kind.in_([k.value for k in HOLDING_KINDS]),
+            OrgRow.status == OrgStatus.ACTIVE.value,
+        )
+        row = (
+            await self.s.execute(
+                sa.select(
+                    sa.func.coalesce(sa.func.sum(OrgRow.member_count), 0),
+                    sa.func.count().filter(holding),
+                    sa.func.count().filter(holding, OrgRow.member_count == 0),
+                ).where(OrgRow.path >= lo, OrgRow.path < hi)
+            )
+        ).one()
+        return int(row[0]), int(row[1]), int(row[2])
 
     async def lock_subtree(self, path: str) -> None:
         lo, hi = subtree_bounds(path)

@@ -36,7 +36,7 @@ from app.domain.members.model import (
     validate_phone,
 )
 from app.domain.members.ports import MemberFilter, NewMember, PersonalDataCipher
-from app.domain.orgs.model import Org
+from app.domain.orgs.model import MemberTotals, Org
 from app.domain.orgs.service import load_active_org_of_kind, load_org
 from app.domain.pagination import Page, PageRequest, check_limit
 from app.domain.ports import UnitOfWork
@@ -355,6 +355,21 @@ async def member_stats(uow: UnitOfWork, actor: Principal, *, org_id: int) -> Mem
     org = await load_org(uow, actor, org_id)
     rows = await uow.members.stats(org.path, today=uow.clock.today())
     return fold_stats(org.id, rows)
+
+
+async def member_totals(uow: UnitOfWork, actor: Principal, *, org_id: int) -> MemberTotals:
+    """How many members are on the roll in a subtree, from the counts every affiliation change
+    maintains in its own transaction: one indexed range sum, however many members there are."""
+    actor.require(Scope.MEMBERS_READ)
+    org = await load_org(uow, actor, org_id)
+    total, holding, empty = await uow.orgs.member_totals(org.path)
+    return MemberTotals(
+        org_id=org.id,
+        total=total,
+        direct=org.member_count,
+        holding_orgs=holding,
+        empty_holding_orgs=empty,
+    )
 
 
 async def _root(uow: UnitOfWork, actor: Principal, org_id: int | None) -> Org:

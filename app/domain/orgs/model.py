@@ -25,6 +25,17 @@ class Formation(StrEnum):
     INDUSTRY = "industry"  # 行业协会党组织
 
 
+@dataclass(frozen=True)
+class MemberTotals:
+    """Members on the roll in a subtree, summed from the maintained per-org counts."""
+
+    org_id: int
+    total: int  # anywhere in the subtree
+    direct: int  # affiliated to the org itself
+    holding_orgs: int  # active branches and general branches in the subtree
+    empty_holding_orgs: int  # of which with no member
+
+
 class OrgStatus(StrEnum):
     ACTIVE = "active"
     DISSOLVED = "dissolved"

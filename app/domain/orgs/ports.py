@@ -74,6 +74,10 @@ class OrgRepository(Protocol):
         """Rewrite the path prefix of every org in the subtree (and copies of it); rows moved."""
         ...
 
+    async def member_totals(self, path: str) -> tuple[int, int, int]:
+        """(members, active holding orgs, of which empty) over the subtree at ``path``."""
+        ...
+
     async def subtree(
         self,
         path: str,

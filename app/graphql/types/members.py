@@ -18,6 +18,7 @@ from app.domain.members.model import (
     Standing,
 )
 from app.domain.members.ports import MemberFilter
+from app.domain.orgs.model import MemberTotals
 from app.domain.pagination import PageRequest, decode_cursor
 from app.graphql.context import Context
 from app.graphql.types.common import Connection, connection
@@ -105,6 +106,28 @@ class MemberType:
 class CountOf:
     key: str
     count: int
+
+
+@strawberry.type(
+    name="MemberTotals",
+    description="Members on the roll in a subtree, from maintained per-organisation counts.",
+)
+class MemberTotalsType:
+    org_id: int
+    total: int = strawberry.field(description="Anywhere in the subtree.")
+    direct: int = strawberry.field(description="Affiliated to the organisation itself.")
+    holding_orgs: int = strawberry.field(description="Active branches and general branches.")
+    empty_holding_orgs: int = strawberry.field(description="Of those, with no member.")
+
+    @classmethod
+    def of(cls, t: MemberTotals) -> MemberTotalsType:
+        return cls(
+            org_id=t.org_id,
+            total=t.total,
+            direct=t.direct,
+            holding_orgs=t.holding_orgs,
+            empty_holding_orgs=t.empty_holding_orgs,
+        )
 
 
 @strawberry.type(description="Member composition of a subtree: aggregates, no personal data.")

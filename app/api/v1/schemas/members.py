@@ -18,6 +18,7 @@ from app.domain.members.model import (
     MemberView,
     Standing,
 )
+from app.domain.orgs.model import MemberTotals
 
 NATIONAL_ID_DOC = (
     "Resident id number (居民身份证号码, GB 11643): 18 characters, the last a check character "
@@ -163,6 +164,24 @@ class MemberHistoryOut(BaseModel):
             member_id=h.member_id,
             events=[MemberEventOut.of(e) for e in h.events],
             affiliations=[AffiliationOut.of(a) for a in h.affiliations],
+        )
+
+
+class MemberTotalsOut(BaseModel):
+    org_id: int
+    total: int = Field(description="Members on the roll anywhere in the subtree.")
+    direct: int = Field(description="Members affiliated to the organisation itself.")
+    holding_orgs: int = Field(description="Active branches and general branches in the subtree.")
+    empty_holding_orgs: int = Field(description="Of those, how many have no member.")
+
+    @classmethod
+    def of(cls, t: MemberTotals) -> MemberTotalsOut:
+        return cls(
+            org_id=t.org_id,
+            total=t.total,
+            direct=t.direct,
+            holding_orgs=t.holding_orgs,
+            empty_holding_orgs=t.empty_holding_orgs,
         )
 
 

@@ -430,3 +430,39 @@ async def test_funnel_numbers(world, client, container):
         "max_days": 20,
     }
     assert sum(s["count"] for s in r.json()["stages"]) == 1
+
+
+async def test_decisions_replay_under_the_same_idempotency_key(world, client, container):
+    """A retried decision (say, after a timeout) replays its first answer and admits once;
+    without the key the retry is refused as out of order."""
+    e = await apply(world, client, 41)
+    await advance(world, client, e["id"], "activist", "2019-09-01")
+    await advance(world, client, e["id"], "candidate", "2020-09-01")
+    url = f"/api/v1/pipeline/{e['id']}/stage"
+    body = {"stage": "probationary", "on_date": "2021-01-10", "deciding_body": "支部大会"}
+    h = {**world.auth(), "Idempotency-Key": "admit-41"}
+    first = await client.post(url, headers=h, json=body)
+    assert first.status_code == 200, first.text
+    before = await pipeline_tables(container)
+    again = await client.post(url, headers=h, json=body)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert await pipeline_tables(container) == before
+    assert before["members"] == 1
+    other = await client.post(url, headers=h, json={**body, "on_date": "2021-01-11"})
+    assert other.status_code == 422 and other.json()["code"] == "idempotency.key_reused"
+    plain = await client.post(url, headers=world.auth(), json=body)
+    assert plain.status_code == 422 and plain.json()["code"] == "pipeline.stage_out_of_order"
+
+    member_id = first.json()["member_id"]
+    convert = f"/api/v1/members/{member_id}/probation/convert"
+    hc = {**world.auth(), "Idempotency-Key": "convert-41"}
+    done = await client.post(convert, headers=hc, json={"on_date": "2022-01-10"})
+    assert done.status_code == 200, done.text
+    replay = await client.post(convert, headers=hc, json={"on_date": "2022-01-10"})
+    assert replay.status_code == 200 and replay.json() == done.json()
+    assert await pipeline_tables(container) == {
+        **before,
+        "member_events": before["member_events"] + 1,
+        "pipeline_stages": before["pipeline_stages"] + 1,
+        "audit_log": before["audit_log"] + 1,
+    }

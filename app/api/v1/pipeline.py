@@ -123,24 +123,35 @@ async def get_entry(
     summary="Advance to the next stage",
 )
 async def advance_stage(
-    entry_id: EntryId, body: StageAdvance, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
+    entry_id: EntryId,
+    body: StageAdvance,
+    request: Request,
+    who: CurrentPrincipal,
+    uow: WriteUow,
+    key: IdempotencyKey,
+    c: AppContainer,
 ) -> Response:
     """Move the entry to its next stage (422 `pipeline.stage_out_of_order` otherwise), dated
     on or after the current stage and not in the future; a development candidate was an
     activist for a year (`pipeline.activist_too_short`). Admission (`probationary`) creates the
     member record in the same transaction (join date = `on_date`); `full` converts it, as
-    `/members/{id}/probation/convert` does. Needs `members:write`."""
-    view = await cases.advance_stage(
-        uow,
-        who,
-        entry_id=entry_id,
-        stage=body.stage,
-        on_date=body.on_date,
-        deciding_body=body.deciding_body,
-        notes=body.notes,
-        cipher=c.cipher,
-    )
-    return _entry(view)
+    `/members/{id}/probation/convert` does. Needs `members:write`. Honours `Idempotency-Key`,
+    so a retried decision replays its answer instead of failing as out of order."""
+
+    async def act() -> JSONResponse:
+        view = await cases.advance_stage(
+            uow,
+            who,
+            entry_id=entry_id,
+            stage=body.stage,
+            on_date=body.on_date,
+            deciding_body=body.deciding_body,
+            notes=body.notes,
+            cipher=c.cipher,
+        )
+        return _entry(view)
+
+    return await run_idempotent(request, uow, who, key, act)
 
 
 def _member(view: MemberView) -> JSONResponse:
@@ -157,23 +168,29 @@ def _member(view: MemberView) -> JSONResponse:
 async def extend_probation(
     member_id: MemberId,
     body: ProbationExtend,
+    request: Request,
     who: CurrentPrincipal,
     uow: WriteUow,
+    key: IdempotencyKey,
     c: AppContainer,
 ) -> Response:
     """Extend a probationary member's probation (延长预备期) once, by 1–12 months
     (`pipeline.extension_too_long`, `pipeline.already_extended`). Recorded as a
-    `probation_extended` event. Needs `members:write`."""
-    view = await cases.extend_probation(
-        uow,
-        who,
-        member_id=member_id,
-        months=body.months,
-        on_date=body.on_date,
-        reason=body.reason,
-        cipher=c.cipher,
-    )
-    return _member(view)
+    `probation_extended` event. Needs `members:write`. Honours `Idempotency-Key`."""
+
+    async def act() -> JSONResponse:
+        view = await cases.extend_probation(
+            uow,
+            who,
+            member_id=member_id,
+            months=body.months,
+            on_date=body.on_date,
+            reason=body.reason,
+            cipher=c.cipher,
+        )
+        return _member(view)
+
+    return await run_idempotent(request, uow, who, key, act)
 
 
 @router.post(
@@ -185,23 +202,29 @@ async def extend_probation(
 async def convert_to_full(
     member_id: MemberId,
     body: ProbationConvert,
+    request: Request,
     who: CurrentPrincipal,
     uow: WriteUow,
+    key: IdempotencyKey,
     c: AppContainer,
 ) -> Response:
     """Convert a probationary member to full membership (转正) no earlier than one year after
     admission, or the extended end (422 `pipeline.probation_not_over`). Sets status and
     `full_member_date`, records a `became_full` event and completes the pipeline entry.
-    Needs `members:write`."""
-    view = await cases.convert_to_full(
-        uow,
-        who,
-        member_id=member_id,
-        on_date=body.on_date,
-        deciding_body=body.deciding_body,
-        cipher=c.cipher,
-    )
-    return _member(view)
+    Needs `members:write`. Honours `Idempotency-Key`."""
+
+    async def act() -> JSONResponse:
+        view = await cases.convert_to_full(
+            uow,
+            who,
+            member_id=member_id,
+            on_date=body.on_date,
+            deciding_body=body.deciding_body,
+            cipher=c.cipher,
+        )
+        return _member(view)
+
+    return await run_idempotent(request, uow, who, key, act)
 
 
 @router.get(

@@ -284,22 +284,25 @@ async def issue_transfer(uow: UnitOfWork, actor: Principal, *, new: NewTransfer)
         )
         await _record(uow, actor, existing, "expire", {"state": {"from": existing.state.value}})
     dest = await _destination(uow, new.to_org_id, member) if new.to_org_id is not None else None
-    t = await uow.transfers.add(
-        fields={
-            "member_id": member.id,
-            "kind": TransferKind.INTERNAL if dest else TransferKind.OUTGOING,
-            "state": TransferState.ISSUED,
-            "from_org_id": member.org_id,
-            "to_org_id": dest.id if dest else None,
-            "external_name": ext_name,
-            "external_region": ext_region,
-            "letter_no": letter_no,
-            "dues_paid_until": dues,
-            "issued_on": issued_on,
-            "valid_until": valid_until,
-        },
-        now=uow.clock.now(),
-    )
+    fields: dict[str, Any] = {
+        "member_id": member.id,
+        "kind": TransferKind.INTERNAL if dest else TransferKind.OUTGOING,
+        "state": TransferState.ISSUED,
+        "from_org_id": member.org_id,
+        "to_org_id": dest.id if dest else None,
+        "external_name": ext_name,
+        "external_region": ext_region,
+        "letter_no": letter_no,
+        "dues_paid_until": dues,
+        "issued_on": issued_on,
+        "valid_until": valid_until,
+    }
+    try:
+        t = await uow.transfers.add(fields=fields, now=uow.clock.now())
+    except TransferAlreadyOpen:
+        # Lost a race the member lock did not see (the partial unique index decided).
+        raced = await uow.transfers.open_for_member(member.id)
+        raise TransferAlreadyOpen(raced.id if raced else None) from None
     await _record(
         uow,
         actor,

@@ -666,3 +666,23 @@ async def test_database_refuses_a_second_open_transfer(world, client, container)
         await s.execute(sa.insert(MemberTransferRow).values(**{**row, "state": "rejected"}))
         await s.commit()
     assert t["state"] == "issued"
+
+
+async def test_a_dissolved_destination_cannot_accept_or_receive(world, client, container):
+    m = await make_member(world, client, 18)
+    t1 = await issue(world, client, m["id"], "branch3")
+    h = world.auth()
+    r = await client.post(f"/api/v1/orgs/{world.ids['branch3']}/dissolve", headers=h)
+    assert r.status_code == 200, r.text
+    before = await transfer_tables(container)
+    r = await client.post(f"/api/v1/transfers/{t1['id']}/accept", headers=h, json={})
+    assert r.status_code == 422 and r.json()["code"] == "transfer.destination_dissolved"
+    await act(world, client, t1["id"], "cancel")
+    r = await client.post(
+        "/api/v1/transfers", headers=h, json=transfer_body(world, m["id"], "branch3")
+    )
+    assert r.status_code == 422 and r.json()["code"] == "transfer.destination_dissolved"
+    assert r.json()["errors"][0]["pointer"] == "/to_org_id"
+    after = await transfer_tables(container)
+    assert after["member_transfers"] == before["member_transfers"]
+    await invariants(container)

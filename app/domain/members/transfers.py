@@ -339,6 +339,9 @@ async def accept_transfer(
     _require_internal(t, "accept")
     _require_destination(actor, t)
     _require_state(t, today, TransferState.ISSUED, "accept")
+    dest = await uow.orgs.get(t.to_org_id) if t.to_org_id is not None else None
+    if dest is None or dest.status is not OrgStatus.ACTIVE:
+        raise RuleViolation("transfer.destination_dissolved", params={"id": t.to_org_id})
     day = check_day(
         on_date or today,
         not_before=t.issued_on,

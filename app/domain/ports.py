@@ -18,6 +18,7 @@ from app.domain.enterprises.ports import (
 )
 from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
+from app.domain.members.transfer_model import TransferRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
@@ -83,6 +84,9 @@ class UnitOfWork(Protocol):
 
     @property
     def policy(self) -> Policy: ...
+
+    @property
+    def transfers(self) -> TransferRepository: ...
 
     async def commit(self) -> None: ...
 

@@ -17,6 +17,7 @@ from app.db.models.members import (
     PipelineStageRow,
 )
 from app.db.models.orgs import LeaderRow, OrgRow
+from app.db.models.transfers import MemberTransferRow
 
 __all__ = [
     "AuditRow",
@@ -29,6 +30,7 @@ __all__ = [
     "MemberAffiliationRow",
     "MemberEventRow",
     "MemberRow",
+    "MemberTransferRow",
     "OrgRow",
     "PipelineEntryRow",
     "PipelineStageRow",

@@ -64,6 +64,8 @@ class AgeBand(StrEnum):
 class EventKind(StrEnum):
     JOINED = "joined"  # entered the roster (probationary or full)
     AFFILIATED = "affiliated"  # initial affiliation recorded
+    TRANSFERRED_OUT = "transferred_out"  # relationship left an organisation (组织关系转出)
+    TRANSFERRED_IN = "transferred_in"  # relationship arrived at an organisation (转入)
 
 
 # Lower age bound of each band but the first; a band runs to the next bound minus one.

@@ -5,6 +5,7 @@ their keyed hash, shown masked without ``pii:read`` and never logged or audited 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
@@ -167,10 +168,17 @@ async def create_member(
 
 
 async def insert_member(
-    uow: UnitOfWork, actor: Principal, *, new: NewMember, cipher: PersonalDataCipher
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    new: NewMember,
+    cipher: PersonalDataCipher,
+    affiliated_on: dt.date | None = None,
+    affiliation_reason: str = "registered",
 ) -> Member:
     """The roster's create path without audit or commit (the caller does both): validation,
-    encryption, uniqueness, first affiliation, the org's member_count and the joined event."""
+    encryption, uniqueness, first affiliation (from ``affiliated_on``, default the join date),
+    the org's member_count and the joined event."""
     fields = _clean(asdict(new))
     national_id = validate_national_id(new.national_id, birth_date=new.birth_date)
     today = uow.clock.today()
@@ -206,7 +214,10 @@ async def insert_member(
         raced = await uow.members.by_national_id_hash(digest)
         raise _taken(actor, raced) if raced else NationalIdTaken(None) from None
     await uow.members.add_affiliation(
-        member_id=member.id, org_id=holder.id, from_date=new.join_date, reason="registered"
+        member_id=member.id,
+        org_id=holder.id,
+        from_date=affiliated_on or new.join_date,
+        reason=affiliation_reason,
     )
     await uow.orgs.adjust_member_count(holder.id, +1)
     await uow.members.add_event(

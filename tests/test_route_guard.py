@@ -19,6 +19,15 @@ from tests.enterprise_fixtures import (
     credit_code,
     enterprise_samples,
 )
+from tests.management_fixtures import (
+    MANAGEMENT_ANCHOR_ONLY,
+    MANAGEMENT_BODIES,
+    MANAGEMENT_GRAPHQL,
+    MANAGEMENT_GRAPHQL_ANCHOR_ONLY,
+    MANAGEMENT_HEADERS,
+    MANAGEMENT_QUERIES,
+    management_samples,
+)
 from tests.member_fixtures import (
     MEMBER_BODIES,
     MEMBER_GRAPHQL,
@@ -53,6 +62,7 @@ ANCHOR_ONLY = {
     ("GET", "/api/v1/orgs"): "lists the caller's own subtree",
     ("GET", "/api/v1/users/me"): "the caller's own account",
     ("GET", "/api/v1/members/me"): "the member record linked to the caller's own account",
+    **MANAGEMENT_ANCHOR_ONLY,
 }
 
 
@@ -78,6 +88,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples.update(await enterprise_samples(world, client))
     samples.update(await member_samples(world, client))
     samples.update(await pipeline_samples(world, client))
+    samples.update(await management_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -120,6 +131,7 @@ BODIES: dict[tuple[str, str], Any] = {
 BODIES |= ENTERPRISE_BODIES
 BODIES |= MEMBER_BODIES
 BODIES |= PIPELINE_BODIES
+BODIES |= MANAGEMENT_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
@@ -127,11 +139,13 @@ QUERIES: dict[tuple[str, str], Any] = {
     **ENTERPRISE_QUERIES,
     **MEMBER_QUERIES,
     **PIPELINE_QUERIES,
+    **MANAGEMENT_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
     **ENTERPRISE_HEADERS,
     **MEMBER_HEADERS,
+    **MANAGEMENT_HEADERS,
 }
 
 
@@ -280,7 +294,8 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
 }
 GRAPHQL_FIELDS |= MEMBER_GRAPHQL
 GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
-GRAPHQL_ANCHOR_ONLY = {"me"}
+GRAPHQL_FIELDS |= MANAGEMENT_GRAPHQL
+GRAPHQL_ANCHOR_ONLY = {"me"} | MANAGEMENT_GRAPHQL_ANCHOR_ONLY
 
 
 def _graphql_fields(app) -> list[str]:

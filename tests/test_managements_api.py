@@ -5,6 +5,7 @@ out of the managing side's reach. Refusals write nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import sqlalchemy as sa
@@ -386,3 +387,16 @@ async def test_self_service_managements_and_history(world, client):
         "/api/v1/members/me/managements", headers=world.auth(Role.MEMBER, "branch1")
     )
     assert r.status_code == 404 and r.json()["code"] == "member.not_linked"
+
+
+async def test_concurrent_registrations_have_one_effect(world, client, container):
+    await _migrant(world, client)
+    results = await asyncio.gather(
+        *(_by_number(world, client, 1, "branch1", days_ago(n)) for n in (10, 20, 30))
+    )
+    assert sorted(r.status_code for r in results) == [201, 409, 409], [r.text for r in results]
+    async with container.db.read_sessions() as s:
+        n = (
+            await s.execute(sa.select(sa.func.count()).select_from(MemberManagementRow))
+        ).scalar_one()
+    assert n == 1

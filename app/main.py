@@ -19,6 +19,7 @@ from app.api.v1 import (
     coverage,
     enterprises,
     instructors,
+    managements,
     members,
     orgs,
     pipeline,
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         members.router,
         pipeline.router,
         transfers.router,
+        managements.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -375,6 +375,7 @@ async def test_list_filters_and_pagination(world, client):
         "by_status": {"full": 3, "probationary": 1},
         "by_age_band": {"18-35": 1, "36-45": 1, "46-60": 1, "61+": 1},
         "by_education": {"bachelor": 2, "unknown": 2},
+        "by_standing": {"active": 4, "lost_contact": 0, "suspended": 0},
     }
     analyst = world.auth(Role.ANALYST, "district")
     r = await client.get(f"/api/v1/orgs/{world.ids['general']}/member-stats", headers=analyst)

@@ -19,6 +19,15 @@ from tests.enterprise_fixtures import (
     credit_code,
     enterprise_samples,
 )
+from tests.management_fixtures import (
+    MANAGEMENT_ANCHOR_ONLY,
+    MANAGEMENT_BODIES,
+    MANAGEMENT_GRAPHQL,
+    MANAGEMENT_GRAPHQL_ANCHOR_ONLY,
+    MANAGEMENT_HEADERS,
+    MANAGEMENT_QUERIES,
+    management_samples,
+)
 from tests.member_fixtures import (
     MEMBER_BODIES,
     MEMBER_GRAPHQL,
@@ -62,6 +71,7 @@ ANCHOR_ONLY = {
     ("GET", "/api/v1/users/me"): "the caller's own account",
     ("GET", "/api/v1/members/me"): "the member record linked to the caller's own account",
     **TRANSFER_ANCHOR_ONLY,
+    **MANAGEMENT_ANCHOR_ONLY,
 }
 
 
@@ -88,6 +98,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples.update(await member_samples(world, client))
     samples.update(await pipeline_samples(world, client))
     samples.update(await transfer_samples(world, client))
+    samples.update(await management_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -131,6 +142,7 @@ BODIES |= ENTERPRISE_BODIES
 BODIES |= MEMBER_BODIES
 BODIES |= PIPELINE_BODIES
 BODIES |= TRANSFER_BODIES
+BODIES |= MANAGEMENT_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
@@ -139,12 +151,14 @@ QUERIES: dict[tuple[str, str], Any] = {
     **MEMBER_QUERIES,
     **PIPELINE_QUERIES,
     **TRANSFER_QUERIES,
+    **MANAGEMENT_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
     **ENTERPRISE_HEADERS,
     **MEMBER_HEADERS,
     **TRANSFER_HEADERS,
+    **MANAGEMENT_HEADERS,
 }
 
 
@@ -295,6 +309,8 @@ GRAPHQL_FIELDS |= MEMBER_GRAPHQL
 GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
 GRAPHQL_FIELDS |= TRANSFER_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
+GRAPHQL_FIELDS |= MANAGEMENT_GRAPHQL
+GRAPHQL_ANCHOR_ONLY = {"me"} | MANAGEMENT_GRAPHQL_ANCHOR_ONLY
 
 
 def _graphql_fields(app) -> list[str]:

@@ -16,11 +16,13 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.db.repositories.accounts import SqlAccountRepository
 from app.db.repositories.audit import AUDITED, SqlAuditRepository
+from app.db.repositories.compliance import SqlComplianceRepository
 from app.db.repositories.enterprises import (
     SqlAssignmentRepository,
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
+from app.db.repositories.managements import SqlManagementRepository, SqlStandingRepository
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
@@ -75,6 +77,9 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
         self.transfers = SqlTransferRepository(s)
+        self.managements = SqlManagementRepository(s)
+        self.standing = SqlStandingRepository(s)
+        self.compliance = SqlComplianceRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

@@ -11,11 +11,13 @@ from app.domain.accounts.ports import AccountRepository
 from app.domain.audit import AuditEntry
 from app.domain.auth.principal import Principal
 from app.domain.clock import Clock
+from app.domain.compliance.ports import ComplianceRepository
 from app.domain.enterprises.ports import (
     AssignmentRepository,
     EnterpriseRepository,
     InstructorRepository,
 )
+from app.domain.members.management_model import ManagementRepository, StandingRepository
 from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
 from app.domain.members.transfer_model import TransferRepository
@@ -87,6 +89,15 @@ class UnitOfWork(Protocol):
 
     @property
     def transfers(self) -> TransferRepository: ...
+
+    @property
+    def managements(self) -> ManagementRepository: ...
+
+    @property
+    def standing(self) -> StandingRepository: ...
+
+    @property
+    def compliance(self) -> ComplianceRepository: ...
 
     async def commit(self) -> None: ...
 

@@ -17,6 +17,8 @@ from app.graphql.context import Context
 from app.graphql.enterprise_mutations import EnterpriseMutations
 from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
+from app.graphql.management_mutations import ManagementMutations
+from app.graphql.management_queries import ManagementQueries
 from app.graphql.member_mutations import MemberMutations
 from app.graphql.member_queries import MemberQueries
 from app.graphql.mutations import OrgMutations
@@ -29,13 +31,25 @@ from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, TransferQueries):
+class Query(
+    OrgQueries,
+    EnterpriseQueries,
+    MemberQueries,
+    PipelineQueries,
+    TransferQueries,
+    ManagementQueries,
+):
     pass
 
 
 @strawberry.type
 class Mutation(
-    OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations, TransferMutations
+    OrgMutations,
+    EnterpriseMutations,
+    MemberMutations,
+    PipelineMutations,
+    TransferMutations,
+    ManagementMutations,
 ):
     pass
 

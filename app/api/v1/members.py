@@ -31,7 +31,8 @@ from app.api.v1.schemas.members import (
     MemberUpdate,
 )
 from app.domain.members import service as member_cases
-from app.domain.members.model import AgeBand, Education, MemberStatus, MemberView
+from app.domain.members import standing as standing_cases
+from app.domain.members.model import AgeBand, Education, MemberStatus, MemberView, Standing
 from app.domain.members.ports import MemberFilter, NewMember
 from app.domain.pagination import decode_cursor, encode_cursor
 
@@ -100,9 +101,22 @@ async def list_members(
     ] = None,
     education: Annotated[Education | None, Query()] = None,
     employer_enterprise_id: Annotated[Id | None, Query(description="Works there.")] = None,
+    standing: Annotated[
+        Standing | None,
+        Query(description="Default: on the roll (active, lost_contact, suspended)."),
+    ] = None,
+    managed_here: Annotated[
+        bool | None,
+        Query(
+            description="true: only members dual-managed by an org of the subtree; false: "
+            "only members affiliated in it. Default: both."
+        ),
+    ] = None,
 ) -> Response:
-    """Members affiliated in the subtree of `org_id`, oldest record first. Id and phone
-    numbers are masked unless you hold `pii:read`."""
+    """Members affiliated in the subtree of `org_id`, plus members affiliated elsewhere and
+    dual-managed by an org of it (`managed_here: true`), oldest record first; on the roll
+    unless `standing` asks for another. Id and phone numbers are masked unless you hold
+    `pii:read`."""
     after = decode_cursor(paging[1], kind="members", sort="id", arity=2)
     page = await member_cases.list_members(
         uow,
@@ -115,6 +129,8 @@ async def list_members(
             education=education,
             employer_enterprise_id=employer_enterprise_id,
             direct_only=direct,
+            standing=standing,
+            managed_here=managed_here,
         ),
         cipher=c.cipher,
     )
@@ -152,6 +168,18 @@ async def my_member(who: CurrentPrincipal, uow: ReadUow, c: AppContainer) -> Res
     unmasked to yourself. 404 `member.not_linked` when your account has none."""
     view = await member_cases.get_my_member(uow, who, cipher=c.cipher)
     return _response(view)
+
+
+@router.get(
+    "/members/me/history",
+    response_model=MemberHistoryOut,
+    responses=problems(),
+    summary="My own status events and affiliations",
+)
+async def my_history(who: CurrentPrincipal, uow: ReadUow) -> MemberHistoryOut:
+    """Self-service: the status events (standing changes included) and affiliations of the
+    member linked to your account. 404 `member.not_linked` when your account has none."""
+    return MemberHistoryOut.of(await standing_cases.my_history(uow, who))
 
 
 @router.get(

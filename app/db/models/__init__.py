@@ -9,6 +9,7 @@ from app.db.models.accounts import (
 )
 from app.db.models.audit import AuditRow, IdempotencyRow
 from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
+from app.db.models.managements import MemberManagementRow, MemberParticipationRow
 from app.db.models.members import (
     MemberAffiliationRow,
     MemberEventRow,
@@ -29,6 +30,8 @@ __all__ = [
     "LoginFailureRow",
     "MemberAffiliationRow",
     "MemberEventRow",
+    "MemberManagementRow",
+    "MemberParticipationRow",
     "MemberRow",
     "MemberTransferRow",
     "OrgRow",

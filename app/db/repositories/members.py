@@ -9,9 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import MemberAffiliationRow, MemberEventRow, MemberRow, UserRow
+from app.db.models import (
+    MemberAffiliationRow,
+    MemberEventRow,
+    MemberManagementRow,
+    MemberRow,
+    OrgRow,
+    UserRow,
+)
 from app.db.repositories.keyset import keyset_page
 from app.domain.members.model import (
+    ON_ROLL,
     Affiliation,
     AgeBand,
     Education,
@@ -147,12 +155,37 @@ class SqlMemberRepository:
         filters: MemberFilter,
         birth_range: tuple[dt.date | None, dt.date | None],
         page: PageRequest,
+        today: dt.date | None = None,
     ) -> Page[Member]:
+        lo, hi = subtree_bounds(path)
         if filters.direct_only:
-            stmt = sa.select(*_COLUMNS).where(MemberRow.org_id == org_id)
+            affiliated = MemberRow.org_id == org_id
         else:
-            lo, hi = subtree_bounds(path)
-            stmt = sa.select(*_COLUMNS).where(MemberRow.org_path >= lo, MemberRow.org_path < hi)
+            affiliated = sa.and_(MemberRow.org_path >= lo, MemberRow.org_path < hi)
+        where: sa.ColumnElement[bool] = affiliated
+        if today is not None:
+            # Dual management: members managed by an org of the subtree (or the org itself).
+            m = MemberManagementRow
+            managed = sa.select(m.member_id).where(
+                m.from_date <= today, sa.or_(m.to_date.is_(None), m.to_date >= today)
+            )
+            if filters.direct_only:
+                managed = managed.where(m.org_id == org_id)
+            else:
+                managed = managed.join(OrgRow, OrgRow.id == m.org_id).where(
+                    OrgRow.path >= lo, OrgRow.path < hi
+                )
+            if filters.managed_here is None:
+                where = sa.or_(affiliated, MemberRow.id.in_(managed))
+            elif filters.managed_here:
+                where = MemberRow.id.in_(managed)
+            else:
+                where = sa.and_(affiliated, MemberRow.id.not_in(managed))
+        stmt = sa.select(*_COLUMNS).where(where)
+        if filters.standing is None:
+            stmt = stmt.where(MemberRow.standing.in_(sorted(s.value for s in ON_ROLL)))
+        else:
+            stmt = stmt.where(MemberRow.standing == filters.standing.value)
         if filters.status is not None:
             stmt = stmt.where(MemberRow.status == filters.status.value)
         if filters.education is not None:
@@ -178,12 +211,28 @@ class SqlMemberRepository:
             else_=AgeBand.FROM_61.value,
         ).label("band")
         stmt = (
-            sa.select(MemberRow.status, band, MemberRow.education, sa.func.count().label("n"))
-            .where(MemberRow.org_path >= lo, MemberRow.org_path < hi)
-            .group_by(MemberRow.status, band, MemberRow.education)
+            sa.select(
+                MemberRow.status,
+                band,
+                MemberRow.education,
+                MemberRow.standing,
+                sa.func.count().label("n"),
+            )
+            .where(
+                MemberRow.org_path >= lo,
+                MemberRow.org_path < hi,
+                MemberRow.standing.in_(sorted(s.value for s in ON_ROLL)),
+            )
+            .group_by(MemberRow.status, band, MemberRow.education, MemberRow.standing)
         )
         return [
-            StatsRow(status=r.status, band=AgeBand(r.band), education=r.education, count=int(r.n))
+            StatsRow(
+                status=r.status,
+                band=AgeBand(r.band),
+                education=r.education,
+                count=int(r.n),
+                standing=r.standing,
+            )
             for r in await self.s.execute(stmt)
         ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from app.domain.errors import Conflict, FieldError, InvalidInput
@@ -227,6 +227,7 @@ class MemberView:
     national_id: str
     phone: str | None
     masked: bool
+    managed_here: bool = False  # dual-managed by an org of the caller's (or listing's) subtree
 
     def __repr__(self) -> str:
         return f"MemberView(id={self.member.id}, masked={self.masked})"
@@ -268,6 +269,7 @@ class StatsRow:
     band: AgeBand
     education: str | None
     count: int
+    standing: str = Standing.ACTIVE.value
 
 
 @dataclass(frozen=True)
@@ -277,18 +279,26 @@ class MemberStats:
     by_status: dict[str, int]
     by_age_band: dict[str, int]
     by_education: dict[str, int]  # "unknown" when not recorded
+    by_standing: dict[str, int] = field(default_factory=dict)  # on-roll standings only
 
 
 def fold_stats(org_id: int, rows: list[StatsRow]) -> MemberStats:
     by_status: dict[str, int] = {}
     by_band: dict[str, int] = {b.value: 0 for b in AgeBand}
     by_edu: dict[str, int] = {}
+    by_standing: dict[str, int] = {s.value: 0 for s in sorted(ON_ROLL)}
     for r in rows:
+        by_standing[r.standing] = by_standing.get(r.standing, 0) + r.count
         by_status[r.status] = by_status.get(r.status, 0) + r.count
         by_band[r.band.value] += r.count
         key = r.education or "unknown"
         by_edu[key] = by_edu.get(key, 0) + r.count
     total = sum(r.count for r in rows)
     return MemberStats(
-        org_id, total, dict(sorted(by_status.items())), by_band, dict(sorted(by_edu.items()))
+        org_id,
+        total,
+        dict(sorted(by_status.items())),
+        by_band,
+        dict(sorted(by_edu.items())),
+        by_standing,
     )

@@ -373,6 +373,22 @@ async def convert_to_full(
     """Convert a probationary member to full membership (转正) once probation is over."""
     actor.require(Scope.MEMBERS_WRITE)
     member = await load_member(uow, actor, member_id, lock=True)
+    updated = await convert_member(uow, actor, member, on_date=on_date, deciding_body=deciding_body)
+    await uow.commit()
+    return present(updated, cipher=cipher, unmasked=can_read_pii(actor))
+
+
+async def convert_member(
+    uow: UnitOfWork,
+    actor: Principal,
+    member: Member,
+    *,
+    on_date: dt.date,
+    deciding_body: str | None,
+) -> Member:
+    """Conversion without the commit (the caller commits): the rule, the status, the
+    became_full event, the audit entry and the pipeline entry's completion. Also used by the
+    status-change use case, so conversion has one rule in one place."""
     updated = await _convert(uow, actor, member, on_date=on_date, deciding_body=deciding_body)
     entry = await uow.pipeline.by_member(member.id)
     if entry is not None and entry.stage is Stage.PROBATIONARY:
@@ -385,8 +401,7 @@ async def convert_to_full(
             notes=None,
             member_id=None,
         )
-    await uow.commit()
-    return present(updated, cipher=cipher, unmasked=can_read_pii(actor))
+    return updated
 
 
 async def extend_probation(
@@ -402,6 +417,22 @@ async def extend_probation(
     """Extend a probationary member's probation once, by one to twelve months (延长预备期)."""
     actor.require(Scope.MEMBERS_WRITE)
     member = await load_member(uow, actor, member_id, lock=True)
+    await extend_member(uow, actor, member, months=months, on_date=on_date, reason=reason)
+    await uow.commit()
+    return present(member, cipher=cipher, unmasked=can_read_pii(actor))
+
+
+async def extend_member(
+    uow: UnitOfWork,
+    actor: Principal,
+    member: Member,
+    *,
+    months: int,
+    on_date: dt.date,
+    reason: str | None,
+) -> None:
+    """Extension without the commit (the caller commits): the rule, the probation_extended
+    event and the audit entry. Also used by the status-change use case."""
     _require_probationary(member)
     already, _ = await _extension_months(uow, member.id)
     check_extension(
@@ -428,8 +459,6 @@ async def extend_probation(
         org_id=member.org_id,
         changes={"months": months, "on_date": on_date.isoformat(), "until": until.isoformat()},
     )
-    await uow.commit()
-    return present(member, cipher=cipher, unmasked=can_read_pii(actor))
 
 
 async def pipeline_funnel(uow: UnitOfWork, actor: Principal, *, org_id: int) -> Funnel:

@@ -14,6 +14,7 @@ from app.domain.members.model import (
     Member,
     MemberEvent,
     MemberStatus,
+    Standing,
     StatsRow,
 )
 from app.domain.pagination import Page, PageRequest
@@ -56,6 +57,8 @@ class MemberFilter:
     education: Education | None = None
     employer_enterprise_id: int | None = None
     direct_only: bool = False  # members of the org itself, not of its subtree
+    standing: Standing | None = None  # None: on the roll (active, lost contact, suspended)
+    managed_here: bool | None = None  # True: only dual-managed here; False: only affiliated
 
 
 class MemberRepository(Protocol):
@@ -88,7 +91,11 @@ class MemberRepository(Protocol):
         filters: MemberFilter,
         birth_range: tuple[dt.date | None, dt.date | None],
         page: PageRequest,
-    ) -> Page[Member]: ...
+        today: dt.date | None = None,
+    ) -> Page[Member]:
+        """Affiliated in the subtree, plus (filters.managed_here) members currently managed by
+        an org of it on ``today``."""
+        ...
 
     async def stats(self, path: str, *, today: dt.date) -> list[StatsRow]: ...
 

@@ -6,7 +6,7 @@ their keyed hash, shown masked without ``pii:read`` and never logged or audited 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from app.domain.auth.principal import Principal
@@ -234,9 +234,16 @@ async def insert_member(
 async def get_member(
     uow: UnitOfWork, actor: Principal, *, member_id: int, cipher: PersonalDataCipher
 ) -> MemberView:
-    """One member affiliated in the actor's subtree."""
+    """One member affiliated in the actor's subtree, or managed by an org of it (read only)."""
     actor.require(Scope.MEMBERS_READ)
-    return _view(actor, await load_member(uow, actor, member_id), cipher)
+    member = await uow.members.get(member_id)
+    paths = (
+        await uow.managements.managed_paths(member_id, today=uow.clock.today()) if member else []
+    )
+    here = any(actor.covers_path(p) for p in paths)
+    if member is None or not (here or actor.covers_path(member.org_path)):
+        raise NotFound("member.not_found", params={"id": member_id})
+    return replace(_view(actor, member, cipher), managed_here=here)
 
 
 async def get_my_member(
@@ -320,17 +327,32 @@ async def list_members(
     page: PageRequest,
     cipher: PersonalDataCipher,
 ) -> Page[MemberView]:
-    """Members affiliated in the subtree of ``org_id`` (default: the actor's anchor), by id."""
+    """Members affiliated in the subtree of ``org_id`` (default: the actor's anchor) or
+    dual-managed by an org of it (marked managed_here), on the roll unless a standing is
+    asked for, by id."""
     actor.require(Scope.MEMBERS_READ)
     check_limit(page.limit, maximum=uow.policy.page_size_max)
     root = await _root(uow, actor, org_id)
-    birth_range = (
-        band_birth_range(filters.age_band, uow.clock.today()) if filters.age_band else (None, None)
-    )
+    today = uow.clock.today()
+    birth_range = band_birth_range(filters.age_band, today) if filters.age_band else (None, None)
     result = await uow.members.subtree(
-        root.path, org_id=root.id, filters=filters, birth_range=birth_range, page=page
+        root.path,
+        org_id=root.id,
+        filters=filters,
+        birth_range=birth_range,
+        page=page,
+        today=today,
     )
-    return Page([_view(actor, m, cipher) for m in result.items], result.next_after)
+    managed = await uow.managements.managed_here(
+        root.path,
+        [m.id for m in result.items],
+        today=today,
+        org_id=root.id if filters.direct_only else None,
+    )
+    return Page(
+        [replace(_view(actor, m, cipher), managed_here=m.id in managed) for m in result.items],
+        result.next_after,
+    )
 
 
 async def lookup_member(

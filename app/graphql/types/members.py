@@ -39,6 +39,13 @@ class MemberFilterInput:
     direct_only: bool = strawberry.field(
         default=False, description="Only members of the org itself, not of its subtree."
     )
+    standing: Standing | None = strawberry.field(
+        default=None, description="Default: on the roll (active, lost contact, suspended)."
+    )
+    managed_here: bool | None = strawberry.field(
+        default=None,
+        description="true: only dual-managed by an org of the subtree; false: only affiliated.",
+    )
 
     def to_domain(self) -> MemberFilter:
         return MemberFilter(
@@ -47,6 +54,8 @@ class MemberFilterInput:
             education=self.education,
             employer_enterprise_id=self.employer_enterprise_id,
             direct_only=self.direct_only,
+            standing=self.standing,
+            managed_here=self.managed_here,
         )
 
 
@@ -68,6 +77,9 @@ class MemberType:
     national_id: str = strawberry.field(description="Masked unless you hold pii:read.")
     phone: str | None = strawberry.field(description="Masked unless you hold pii:read.")
     masked: bool
+    managed_here: bool = strawberry.field(
+        description="Dual-managed by an org of the listing's (or your) subtree: read only."
+    )
     org_id: int = strawberry.field(description="Current affiliation.")
     org_path: str
     version: int
@@ -94,6 +106,7 @@ class MemberType:
             national_id=v.national_id,
             phone=v.phone,
             masked=v.masked,
+            managed_here=v.managed_here,
             org_id=m.org_id,
             org_path=m.org_path,
             version=m.version,
@@ -137,6 +150,7 @@ class MemberStatsType:
     by_status: list[CountOf]
     by_age_band: list[CountOf]
     by_education: list[CountOf]
+    by_standing: list[CountOf] = strawberry.field(description="On-roll standings.")
 
     @classmethod
     def of(cls, s: MemberStats) -> MemberStatsType:
@@ -149,6 +163,7 @@ class MemberStatsType:
             by_status=counts(s.by_status),
             by_age_band=counts(s.by_age_band),
             by_education=counts(s.by_education),
+            by_standing=counts(s.by_standing),
         )
 
 

@@ -48,6 +48,11 @@ class MemberOut(BaseModel):
     )
     phone: str | None = Field(description="Masked (`138****5678`) unless you hold `pii:read`.")
     masked: bool = Field(description="Whether `national_id` and `phone` are masked.")
+    managed_here: bool = Field(
+        default=False,
+        description="Dual-managed (一方隶属、双重管理) by an organisation of the listing's "
+        "subtree (or of yours): affiliated elsewhere, read only here.",
+    )
     org_id: int = Field(
         description="Current affiliation: the branch the member belongs to (for a member who "
         "is gone, the last one)."
@@ -77,6 +82,7 @@ class MemberOut(BaseModel):
             national_id=v.national_id,
             phone=v.phone,
             masked=v.masked,
+            managed_here=v.managed_here,
             org_id=m.org_id,
             org_path=m.org_path,
             version=m.version,
@@ -187,12 +193,15 @@ class MemberTotalsOut(BaseModel):
 
 class MemberStatsOut(BaseModel):
     org_id: int
-    total: int = Field(description="Members affiliated anywhere in the subtree.")
+    total: int = Field(description="Members on the roll affiliated anywhere in the subtree.")
     by_status: dict[str, int]
     by_age_band: dict[str, int] = Field(
         description="18-35, 36-45, 46-60 and 61+, by age today (Asia/Shanghai)."
     )
     by_education: dict[str, int] = Field(description='"unknown" when not recorded.')
+    by_standing: dict[str, int] = Field(
+        default_factory=dict, description="active, lost_contact and suspended (on the roll)."
+    )
 
     @classmethod
     def of(cls, s: MemberStats) -> MemberStatsOut:
@@ -202,4 +211,5 @@ class MemberStatsOut(BaseModel):
             by_status=s.by_status,
             by_age_band=s.by_age_band,
             by_education=s.by_education,
+            by_standing=s.by_standing,
         )

@@ -1,0 +1,204 @@
+"""SQL of the compliance rules: one grouped statement per rule over a subtree range, never a
+loop over orgs; each capped at ``limit`` rows (by path) with the total counted beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.db.models import EnterpriseRow, LeaderRow, MemberManagementRow, MemberRow, OrgRow
+from app.db.repositories.managements import current_on
+from app.domain.compliance.model import OrgRef
+from app.domain.compliance.ports import Rows
+from app.domain.members.model import ON_ROLL, MemberStatus, Standing
+from app.domain.orgs.model import Formation, LeaderRole, OrgKind, OrgStatus, subtree_bounds
+
+_ON_ROLL = sorted(s.value for s in ON_ROLL)
+_ORG = (OrgRow.id, OrgRow.name, OrgRow.kind, OrgRow.path)
+Figures = Callable[[Any], dict[str, int | str]]
+
+
+def _in_subtree(path: str, org: Any = OrgRow) -> sa.ColumnElement[bool]:
+    lo, hi = subtree_bounds(path)
+    return sa.and_(org.path >= lo, org.path < hi, org.status == OrgStatus.ACTIVE.value)
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+class SqlComplianceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def _capped(self, stmt: Any, figures: Figures, limit: int) -> Rows:
+        sub = stmt.subquery()
+        total = (await self.s.execute(sa.select(sa.func.count()).select_from(sub))).scalar_one()
+        rows = (await self.s.execute(sa.select(sub).order_by(sub.c.path).limit(limit))).all()
+        return int(total), [
+            (OrgRef(id=r.id, name=r.name, kind=r.kind, path=r.path), figures(r)) for r in rows
+        ]
+
+    async def branches_few_full(self, path: str, *, minimum: int, limit: int) -> Rows:
+        lo, hi = subtree_bounds(path)
+        full = (
+            sa.select(MemberRow.org_id, sa.func.count().label("n"))
+            .where(
+                MemberRow.org_path >= lo,
+                MemberRow.org_path < hi,
+                MemberRow.status == MemberStatus.FULL.value,
+                MemberRow.standing.in_(_ON_ROLL),
+            )
+            .group_by(MemberRow.org_id)
+            .subquery()
+        )
+        n = sa.func.coalesce(full.c.n, 0)
+        stmt = (
+            sa.select(*_ORG, OrgRow.member_count.label("members"), n.label("full"))
+            .outerjoin(full, full.c.org_id == OrgRow.id)
+            .where(_in_subtree(path), OrgRow.kind == OrgKind.BRANCH.value, n < minimum)
+        )
+        return await self._capped(
+            stmt,
+            lambda r: {"full_members": int(r.full), "members": int(r.members), "minimum": minimum},
+            limit,
+        )
+
+    async def branches_without_committee(
+        self, path: str, *, size: int, committee_min: int, today: dt.date, limit: int
+    ) -> Rows:
+        L = LeaderRow
+
+        def has(role: LeaderRole) -> Any:
+            return sa.func.sum(sa.case((L.role == role.value, 1), else_=0))
+
+        leaders = (
+            sa.select(
+                L.org_id,
+                sa.func.count().label("n"),
+                has(LeaderRole.SECRETARY).label("secretaries"),
+                has(LeaderRole.COMMITTEE_MEMBER).label("committee"),
+            )
+            .where(L.ended_on.is_(None), L.term_end >= today)
+            .group_by(L.org_id)
+            .subquery()
+        )
+        n = sa.func.coalesce(leaders.c.n, 0)
+        has_committee = sa.and_(
+            sa.func.coalesce(leaders.c.secretaries, 0) >= 1,
+            sa.func.coalesce(leaders.c.committee, 0) >= 1,
+            n >= committee_min,
+        )
+        stmt = (
+            sa.select(*_ORG, OrgRow.member_count.label("members"), n.label("leaders"))
+            .outerjoin(leaders, leaders.c.org_id == OrgRow.id)
+            .where(
+                _in_subtree(path),
+                OrgRow.kind == OrgKind.BRANCH.value,
+                OrgRow.member_count >= size,
+                sa.not_(has_committee),
+            )
+        )
+        return await self._capped(
+            stmt,
+            lambda r: {"members": int(r.members), "current_leaders": int(r.leaders)},
+            limit,
+        )
+
+    async def general_branch_sizes(
+        self, path: str, *, at_most: int | None, above: int | None, limit: int
+    ) -> Rows:
+        g = aliased(OrgRow)
+        o = aliased(OrgRow)
+        upper = sa.func.substr(g.path, 1, sa.func.length(g.path) - 1, type_=sa.String) + "0"
+        members = sa.func.coalesce(sa.func.sum(o.member_count), 0)
+        stmt = (
+            sa.select(g.id, g.name, g.kind, g.path, members.label("members"))
+            .join(o, sa.and_(o.path >= g.path, o.path < upper))
+            .where(_in_subtree(path, g), g.kind == OrgKind.GENERAL_BRANCH.value)
+            .group_by(g.id, g.name, g.kind, g.path)
+        )
+        if at_most is not None:
+            stmt = stmt.having(members <= at_most)
+        if above is not None:
+            stmt = stmt.having(members > above)
+        return await self._capped(stmt, lambda r: {"members": int(r.members)}, limit)
+
+    async def joint_branches_wide(self, path: str, *, above: int, limit: int) -> Rows:
+        n = sa.func.count(EnterpriseRow.id)
+        stmt = (
+            sa.select(*_ORG, n.label("enterprises"))
+            .join(EnterpriseRow, EnterpriseRow.covering_org_id == OrgRow.id)
+            .where(
+                _in_subtree(path),
+                OrgRow.kind == OrgKind.BRANCH.value,
+                OrgRow.formation == Formation.JOINT.value,
+                EnterpriseRow.status == "active",
+            )
+            .group_by(*_ORG)
+            .having(n > above)
+        )
+        return await self._capped(
+            stmt, lambda r: {"enterprises": int(r.enterprises), "maximum": above}, limit
+        )
+
+    async def terms_due(
+        self, path: str, *, after: dt.date | None, until: dt.date, limit: int
+    ) -> Rows:
+        L = LeaderRow
+        stmt = (
+            sa.select(*_ORG, sa.func.count(L.id).label("n"), sa.func.min(L.term_end).label("end"))
+            .join(L, L.org_id == OrgRow.id)
+            .where(_in_subtree(path), L.ended_on.is_(None), L.term_end <= until)
+            .group_by(*_ORG)
+        )
+        if after is not None:
+            stmt = stmt.where(L.term_end > after)
+        return await self._capped(
+            stmt, lambda r: {"leaders": int(r.n), "earliest_end": _iso(r.end)}, limit
+        )
+
+    async def lost_contact(self, path: str, *, since: dt.date, limit: int) -> Rows:
+        lo, hi = subtree_bounds(path)
+        stmt = (
+            sa.select(
+                *_ORG,
+                sa.func.count(MemberRow.id).label("n"),
+                sa.func.min(MemberRow.standing_since).label("oldest"),
+            )
+            .join(MemberRow, MemberRow.org_id == OrgRow.id)
+            .where(
+                _in_subtree(path),
+                MemberRow.org_path >= lo,
+                MemberRow.org_path < hi,
+                MemberRow.standing == Standing.LOST_CONTACT.value,
+                MemberRow.standing_since <= since,
+            )
+            .group_by(*_ORG)
+        )
+        return await self._capped(
+            stmt, lambda r: {"members": int(r.n), "oldest_since": _iso(r.oldest)}, limit
+        )
+
+    async def managed_long(
+        self, path: str, *, started_by: dt.date, today: dt.date, limit: int
+    ) -> Rows:
+        M = MemberManagementRow
+        stmt = (
+            sa.select(
+                *_ORG,
+                sa.func.count(sa.distinct(M.member_id)).label("n"),
+                sa.func.min(M.from_date).label("oldest"),
+            )
+            .join(M, M.org_id == OrgRow.id)
+            .where(_in_subtree(path), current_on(today), M.from_date <= started_by)
+            .group_by(*_ORG)
+        )
+        return await self._capped(
+            stmt, lambda r: {"members": int(r.n), "oldest_from": _iso(r.oldest)}, limit
+        )

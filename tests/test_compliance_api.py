@@ -8,6 +8,7 @@ import datetime as dt
 
 from app.domain.auth.principal import SYSTEM
 from app.domain.auth.scopes import Role
+from app.domain.clock import FixedClock
 from app.domain.compliance import rules as compliance_rules
 from app.domain.compliance.model import Thresholds
 from app.domain.compliance.service import compliance_report
@@ -15,6 +16,7 @@ from app.domain.orgs.model import add_years
 from tests.enterprise_fixtures import cover, make_enterprise, today
 from tests.management_fixtures import change, days_ago, register
 from tests.member_fixtures import make_member
+from tests.transfer_fixtures import issue
 
 
 async def _leader(world, client, org, role, term_start):
@@ -73,6 +75,7 @@ async def test_compliance_findings(world, client):
         "term_expiring": 1,
         "lost_contact_too_long": 1,
         "managed_too_long": 1,
+        "transfers_overdue": 0,
     }
     got = {(f["rule"], f["org_id"]): f for f in body["findings"]}
     ids = world.ids
@@ -167,9 +170,10 @@ async def test_thresholds_and_rules_are_pluggable(world, client, container):
     assert (result.rule, result.total) == ("general_branch_too_large", 1)
     assert result.findings[0].org.id == world.ids["general"]
     assert result.findings[0].figures == {"members": 3}
-    # Every rule is an independent function in one list (the lead appends "transfers overdue").
+    # Every rule is an independent function in one list, each code once, every one of them run.
     assert [code for code, _ in compliance_rules.RULES] == list(compliance_rules.RULE_CODES)
-    assert len(set(compliance_rules.RULE_CODES)) == len(compliance_rules.RULES) == 9
+    assert len(set(compliance_rules.RULE_CODES)) == len(compliance_rules.RULES) == 10
+    assert compliance_rules.RULE_CODES[-1] == "transfers_overdue"
 
 
 async def test_compliance_guards_and_bad_input(world, client):
@@ -221,3 +225,42 @@ async def test_compliance_graphql(world, client):
         headers=world.auth(Role.DISTRICT_ADMIN, "other_district"),
     )
     assert r.json()["errors"][0]["extensions"]["code"] == "org.not_found"
+
+
+async def test_transfers_overdue_are_a_finding_of_the_sending_branch(world, client, container):
+    a = await make_member(world, client, 301, org="branch3")
+    b = await make_member(world, client, 302, org="branch3")
+    late = await issue(world, client, a["id"], "branch1")
+    await issue(world, client, b["id"], "branch1")
+    # Forty days on: a cancelled letter is closed, a three-month one still runs, and only the
+    # letter valid for 30 days has run out unreported.
+    r = await client.post(f"/api/v1/transfers/{late['id']}/cancel", headers=world.auth(), json={})
+    assert r.status_code == 200, r.text
+    c = await make_member(world, client, 303, org="branch3")
+    short = await issue(
+        world,
+        client,
+        c["id"],
+        "branch1",
+        valid_until=(today() + dt.timedelta(days=30)).isoformat(),
+    )
+    container.clock = FixedClock(dt.datetime.now(dt.UTC) + dt.timedelta(days=40))
+    r = await client.get(
+        f"/api/v1/orgs/{world.ids['park']}/compliance",
+        headers=world.auth(Role.ANALYST),
+        params={"rule": "transfers_overdue"},
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["totals"] == {"transfers_overdue": 1}
+    [finding] = body["findings"]
+    assert finding["org_id"] == world.ids["branch3"]
+    assert finding["figures"] == {"transfers": 1, "oldest_valid_until": short["valid_until"]}
+    assert "介绍信" in finding["action"]
+    # The receiving side's subtree alone does not own the finding.
+    r = await client.get(
+        f"/api/v1/orgs/{world.ids['branch1']}/compliance",
+        headers=world.auth(Role.ANALYST),
+        params={"rule": "transfers_overdue"},
+    )
+    assert r.json()["totals"] == {"transfers_overdue": 0}

@@ -11,14 +11,23 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.db.models import EnterpriseRow, LeaderRow, MemberManagementRow, MemberRow, OrgRow
+from app.db.models import (
+    EnterpriseRow,
+    LeaderRow,
+    MemberManagementRow,
+    MemberRow,
+    MemberTransferRow,
+    OrgRow,
+)
 from app.db.repositories.managements import current_on
 from app.domain.compliance.model import OrgRef
 from app.domain.compliance.ports import Rows
 from app.domain.members.model import ON_ROLL, MemberStatus, Standing
+from app.domain.members.transfer_model import OPEN_STATES
 from app.domain.orgs.model import Formation, LeaderRole, OrgKind, OrgStatus, subtree_bounds
 
 _ON_ROLL = sorted(s.value for s in ON_ROLL)
+_OPEN_TRANSFER = sorted(s.value for s in OPEN_STATES)
 _ORG = (OrgRow.id, OrgRow.name, OrgRow.kind, OrgRow.path)
 Figures = Callable[[Any], dict[str, int | str]]
 
@@ -183,6 +192,22 @@ class SqlComplianceRepository:
         )
         return await self._capped(
             stmt, lambda r: {"members": int(r.n), "oldest_since": _iso(r.oldest)}, limit
+        )
+
+    async def transfers_overdue(self, path: str, *, today: dt.date, limit: int) -> Rows:
+        T = MemberTransferRow
+        stmt = (
+            sa.select(
+                *_ORG,
+                sa.func.count(T.id).label("n"),
+                sa.func.min(T.valid_until).label("oldest"),
+            )
+            .join(T, T.from_org_id == OrgRow.id)
+            .where(_in_subtree(path), T.state.in_(_OPEN_TRANSFER), T.valid_until < today)
+            .group_by(*_ORG)
+        )
+        return await self._capped(
+            stmt, lambda r: {"transfers": int(r.n), "oldest_valid_until": _iso(r.oldest)}, limit
         )
 
     async def managed_long(

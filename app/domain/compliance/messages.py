@@ -78,5 +78,14 @@ messages.register(
             "{org} has {members} dual-managed members for 6 months or more (since "
             "{oldest_from}): they should transfer their relationship here.",
         ),
+        "compliance.transfers_overdue.action": (
+            "组织关系介绍信逾期未报到",
+            "Transfers overdue",
+            "{org} 开出的 {transfers} 份介绍信已过有效期仍未报到（最早于 {oldest_valid_until} "
+            "到期）：联系党员和接收党组织，重开介绍信或撤销转接。",
+            "{org} issued {transfers} transfer letters that ran out without a report (the "
+            "first on {oldest_valid_until}): contact the member and the receiving organisation, "
+            "then issue a new letter or cancel the transfer.",
+        ),
     }
 )

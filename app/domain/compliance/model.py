@@ -17,6 +17,7 @@ class Rule(StrEnum):
     TERM_EXPIRING = "term_expiring"  # a current leader's term ends within 3 months
     LOST_CONTACT_TOO_LONG = "lost_contact_too_long"  # out of contact 6+ months
     MANAGED_TOO_LONG = "managed_too_long"  # dual-managed 6+ months: should transfer
+    TRANSFERS_OVERDUE = "transfers_overdue"  # letters issued here ran out without a report
 
 
 @dataclass(frozen=True)

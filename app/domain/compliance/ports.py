@@ -43,6 +43,10 @@ class ComplianceRepository(Protocol):
         """Orgs with members out of contact since ``since`` or earlier."""
         ...
 
+    async def transfers_overdue(self, path: str, *, today: dt.date, limit: int) -> Rows:
+        """Sending orgs with open transfers whose letter's validity ended before ``today``."""
+        ...
+
     async def managed_long(
         self, path: str, *, started_by: dt.date, today: dt.date, limit: int
     ) -> Rows:

@@ -106,6 +106,11 @@ async def managed_too_long(ctx: RuleContext) -> RuleResult:
     return _result(Rule.MANAGED_TOO_LONG, rows)
 
 
+async def transfers_overdue(ctx: RuleContext) -> RuleResult:
+    rows = await ctx.uow.compliance.transfers_overdue(ctx.path, today=ctx.today, limit=ctx.limit)
+    return _result(Rule.TRANSFERS_OVERDUE, rows)
+
+
 # The report runs these in order. To add a rule: write `async def my_rule(ctx) -> RuleResult`
 # (one set-based query over ctx.path), register its action text in messages.py, append it here.
 RULES: tuple[tuple[str, RuleFn], ...] = (
@@ -118,6 +123,7 @@ RULES: tuple[tuple[str, RuleFn], ...] = (
     (Rule.TERM_EXPIRING.value, term_expiring),
     (Rule.LOST_CONTACT_TOO_LONG.value, lost_contact_too_long),
     (Rule.MANAGED_TOO_LONG.value, managed_too_long),
+    (Rule.TRANSFERS_OVERDUE.value, transfers_overdue),
 )
 
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)

@@ -13,9 +13,12 @@ from collections.abc import Callable, Mapping
 
 from app.container import Container
 from app.domain.auth.principal import SYSTEM
+from app.domain.members import managements, transfers
 from app.domain.members import service as members
+from app.domain.members.management_model import NewManagement
 from app.domain.members.model import Education, Gender, MemberStatus, national_id_check_char
-from app.domain.members.ports import NewMember
+from app.domain.members.ports import MemberFilter, NewMember
+from app.domain.pagination import PageRequest
 
 HEFENG_MEMBERS = 253
 # Region codes of the id numbers: 德化县, and the home counties of the migrant members.
@@ -57,13 +60,18 @@ class MemberSeeder:
         return body + national_id_check_char(body)
 
     async def member(
-        self, org_id: int, *, region: str = _DEHUA, employer: int | None = None
+        self,
+        org_id: int,
+        *,
+        region: str = _DEHUA,
+        employer: int | None = None,
+        veteran: bool = False,
     ) -> int:
         rnd = self.rnd
         birth = dt.date(rnd.randint(1958, 2001), rnd.randint(1, 12), rnd.randint(1, 28))
         earliest = birth.replace(year=birth.year + 19)
         # About one in twelve joined within the last year and is still probationary.
-        probationary = rnd.random() < 0.08
+        probationary = rnd.random() < 0.08 and not veteran
         if probationary:
             joined = self.today - dt.timedelta(days=rnd.randint(30, 330))
         else:
@@ -121,5 +129,64 @@ async def seed_members(
             dehua += 1
     migrants = []
     for _ in range(12):
-        migrants.append(await s.member(ids["home_village"], region=_HOME_COUNTY))
+        # Full members for over a year, so their registrations here start after they joined.
+        migrants.append(await s.member(ids["home_village"], region=_HOME_COUNTY, veteran=True))
+    # They work in the park: each is managed by the branch of the firm employing them, some
+    # for more than six months already (they should transfer: a compliance finding).
+    for i, member_id in enumerate(migrants):
+        since = s.today - dt.timedelta(days=30 + 25 * i)
+        async with c.uow() as uow:
+            await managements.register_management(
+                uow,
+                SYSTEM,
+                member_id=member_id,
+                national_id=None,
+                new=NewManagement(
+                    org_id=ids[f"dh_sa{i % 6}"],
+                    from_date=since,
+                    certificate_no=f"赣流动{2026_0001 + i}",
+                    notes="在园区企业务工",
+                ),
+                cipher=c.cipher,
+            )
+    await _transfers(c, ids, s.today)
     return {"hefeng": hefeng, "dehua": dehua, "migrants": len(migrants), "account": first}
+
+
+async def _first_members(c: Container, org_id: int, n: int) -> list[int]:
+    async with c.uow(readonly=True) as uow:
+        page = await members.list_members(
+            uow,
+            SYSTEM,
+            org_id=org_id,
+            filters=MemberFilter(direct_only=True),
+            page=PageRequest(limit=n),
+            cipher=c.cipher,
+        )
+    return [v.member.id for v in page.items]
+
+
+async def _transfers(c: Container, ids: Mapping[str, int], today: dt.date) -> None:
+    """Letters in every state a work queue shows: 和丰 members moving to 德化 branches (one
+    awaiting a decision, one accepted and awaiting the report), one leaving the system (open),
+    and a move inside the 德化 park, completed. 和丰 keeps its 253 until they report."""
+    movers = await _first_members(c, ids["hf_sa3"], 3) + await _first_members(c, ids["dh_sa4"], 1)
+    plan = [("dh_sa1", "issued"), ("dh_sa2", "accepted"), (None, "issued"), ("dh_sa3", "completed")]
+    for n, (member_id, (target, state)) in enumerate(zip(movers, plan, strict=True)):
+        new = transfers.NewTransfer(
+            member_id=member_id,
+            letter_no=f"组转〔2026〕{n + 1:03d}号",
+            dues_paid_until=f"{today:%Y-%m}",
+            to_org_id=ids[target] if target else None,
+            external_name=None if target else "厦门市思明区某社区党委",
+            external_region=None if target else "福建省厦门市",
+            issued_on=today - dt.timedelta(days=10),
+        )
+        async with c.uow() as uow:
+            t = await transfers.issue_transfer(uow, SYSTEM, new=new)
+        if state in ("accepted", "completed"):
+            async with c.uow() as uow:
+                await transfers.accept_transfer(uow, SYSTEM, transfer_id=t.transfer.id)
+        if state == "completed":
+            async with c.uow() as uow:
+                await transfers.report_transfer(uow, SYSTEM, transfer_id=t.transfer.id)

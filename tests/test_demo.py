@@ -59,6 +59,34 @@ async def test_demo_figures_and_idempotence(settings, client):
     assert me.status_code == 200, me.text
     assert me.json()["masked"] is False and me.json()["national_id"].startswith("350526")
 
+    # Migrant members: affiliated in another county, listed in the park as managed here; the
+    # work queues hold letters in each state; compliance sees the long dual managements.
+    login_park = await client.post(
+        "/api/v1/auth/token", json={"username": "park_admin", "password": "demo-pass-123"}
+    )
+    hp = {"Authorization": f"Bearer {login_park.json()['access_token']}"}
+    park = login_park.json()["org_id"]
+    managed = await client.get(
+        "/api/v1/members", headers=hp, params={"org_id": park, "managed_here": "true", "limit": 50}
+    )
+    assert managed.status_code == 200, managed.text
+    assert len(managed.json()["items"]) == 12
+    assert all(m["managed_here"] for m in managed.json()["items"])
+    queues = {}
+    for q in ("awaiting_decision", "incoming_open", "history"):
+        r = await client.get(f"/api/v1/orgs/{park}/transfers", headers=hp, params={"queue": q})
+        assert r.status_code == 200, r.text
+        queues[q] = [t["state"] for t in r.json()["items"]]
+    assert queues == {
+        "awaiting_decision": ["issued"],
+        "incoming_open": ["issued", "accepted"],
+        "history": ["completed"],
+    }
+    findings = await client.get(
+        f"/api/v1/orgs/{park}/compliance", headers=hp, params={"rule": "managed_too_long"}
+    )
+    assert findings.json()["totals"]["managed_too_long"] >= 1
+
     from app.container import build_container
 
     c = build_container(settings)

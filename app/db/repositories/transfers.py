@@ -79,6 +79,19 @@ def _in(alias: Any, path: str) -> sa.ColumnElement[bool]:
     return sa.and_(alias.path >= lo, alias.path < hi)
 
 
+def _overdue(today: dt.date) -> sa.ColumnElement[bool]:
+    """Ran out unreported (open past validity, or stored expired) and no later letter since."""
+    later = aliased(_T, name="later")
+    replaced = sa.exists().where(later.member_id == _T.member_id, later.id > _T.id)
+    return sa.and_(
+        sa.or_(
+            sa.and_(_T.state.in_(_OPEN), _T.valid_until < today),
+            _T.state == TransferState.EXPIRED.value,
+        ),
+        ~replaced,
+    )
+
+
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
 
@@ -179,7 +192,7 @@ class SqlTransferRepository:
                 _T.valid_until <= today + dt.timedelta(days=within_days),
             )
         elif queue is TransferQueue.OVERDUE:
-            stmt = stmt.where(either, is_open, _T.valid_until < today)
+            stmt = stmt.where(either, _overdue(today))
         else:  # history, newest first
             stmt = stmt.where(either, _T.state.in_(_DONE))
             key_col, desc = _T.id, True
@@ -194,13 +207,18 @@ class SqlTransferRepository:
             .select_from(_T)
             .outerjoin(_FROM, _FROM.id == _T.from_org_id)
             .outerjoin(_TO, _TO.id == _T.to_org_id)
-            .where(
-                sa.or_(_in(_FROM, path), _in(_TO, path)),
-                _T.state.in_(_OPEN),
-                _T.valid_until < today,
-            )
+            .where(sa.or_(_in(_FROM, path), _in(_TO, path)), _overdue(today))
         )
         return int((await self.s.execute(stmt)).scalar_one())
+
+    async def lapsed(self, *, today: dt.date, limit: int) -> list[tuple[int, int]]:
+        stmt = (
+            sa.select(_T.id, _T.member_id)
+            .where(_T.state.in_(_OPEN), _T.valid_until < today)
+            .order_by(_T.member_id, _T.id)
+            .limit(limit)
+        )
+        return [(int(r.id), int(r.member_id)) for r in await self.s.execute(stmt)]
 
     async def close_current_affiliation(self, member_id: int, *, on: dt.date) -> int:
         stmt = (

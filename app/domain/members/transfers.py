@@ -41,6 +41,7 @@ from app.domain.members.service import insert_member, load_holder, load_member, 
 from app.domain.members.transfer_model import (
     EXPIRING_DAYS_DEFAULT,
     EXPIRING_DAYS_MAX,
+    OPEN_STATES,
     Transfer,
     TransferAlreadyOpen,
     TransferKind,
@@ -760,6 +761,32 @@ async def _readmit(
     )
     assert updated is not None
     return updated
+
+
+async def expire_lapsed(uow: UnitOfWork, actor: Principal, *, limit: int = 500) -> list[int]:
+    """Store as expired up to ``limit`` open transfers whose letter ran out unreported (the
+    `lianjian expire-transfers` sweep); reads already show them expired, this makes it a fact
+    for the database's own consumers. They stay in the overdue queue until a new letter."""
+    actor.require(Scope.MEMBERS_WRITE)
+    today = uow.clock.today()
+    done: list[int] = []
+    for transfer_id, member_id in await uow.transfers.lapsed(today=today, limit=limit):
+        await uow.members.get(member_id, lock=True)  # the fixed order: member, then transfer
+        t = await uow.transfers.get(transfer_id, lock=True)
+        if t is None or t.state not in OPEN_STATES or t.valid_until >= today:
+            continue  # reported, cancelled or replaced meanwhile
+        await _apply(uow, t, expected=t.state, changes={"state": TransferState.EXPIRED})
+        await _record(
+            uow,
+            actor,
+            t,
+            "expire",
+            {"state": {"from": t.state.value}, "valid_until": t.valid_until.isoformat()},
+        )
+        done.append(t.id)
+    if done:
+        await uow.commit()
+    return done
 
 
 async def get_transfer(uow: UnitOfWork, actor: Principal, *, transfer_id: int) -> TransferView:

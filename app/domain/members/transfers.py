@@ -259,12 +259,9 @@ async def issue_transfer(uow: UnitOfWork, actor: Principal, *, new: NewTransfer)
                 for p in ("/to_org_id", "/external_name", "/external_region")
             ],
         )
-    if (ext_name and len(ext_name) > 200) or (ext_region and len(ext_region) > 100):
-        raise InvalidInput(
-            "transfer.value_too_long",
-            params={"max": 200 if ext_name and len(ext_name) > 200 else 100},
-            fields=[FieldError("transfer.value_too_long", pointer="/external_name")],
-        )
+    if ext_name and ext_region:
+        ext_name = required_text(ext_name, pointer="/external_name", limit=200)
+        ext_region = required_text(ext_region, pointer="/external_region", limit=100)
     issued_on, valid_until = letter_validity(new.issued_on, new.valid_until, today=today)
     member = await load_member(uow, actor, new.member_id, lock=True, pointer="/member_id")
     _require_on_roll(member)

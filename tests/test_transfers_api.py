@@ -740,3 +740,46 @@ async def test_expire_transfers_sweep(world, client, container, db_url, keys_dir
     # Nothing left to do: a second sweep changes nothing.
     assert await asyncio.to_thread(cli.main, ["expire-transfers"]) == 0
     await invariants(container)
+
+
+async def test_org_move_carries_transfers_along(world, client, container):
+    h = world.auth()
+    m = await make_member(world, client, 21)
+    t = await issue(world, client, m["id"], "branch3")
+    g2 = (
+        await client.post(
+            "/api/v1/orgs",
+            headers=h,
+            json={"parent_id": world.ids["park"], "kind": "general_branch", "name": "新党总支"},
+        )
+    ).json()
+    r = await client.post(
+        f"/api/v1/orgs/{world.ids['branch3']}/move", headers=h, json={"parent_id": g2["id"]}
+    )
+    assert r.status_code == 200, r.text
+    new_path = r.json()["path"]
+
+    async def queue(org_id: int) -> list[int]:
+        q = await client.get(
+            f"/api/v1/orgs/{org_id}/transfers", headers=h, params={"queue": "awaiting_decision"}
+        )
+        return [x["id"] for x in q.json()["items"]]
+
+    assert await queue(g2["id"]) == [t["id"]]
+    assert await queue(world.ids["general"]) == []
+    async with container.db.read_sessions() as s:
+        paths = (
+            await s.execute(
+                sa.select(MemberTransferRow.from_path, MemberTransferRow.to_path).where(
+                    MemberTransferRow.id == t["id"]
+                )
+            )
+        ).one()
+    assert paths.to_path == new_path
+    assert paths.from_path == (await _org(client, world, "branch1"))["path"]
+    # The secretary of the new general branch decides; the old one no longer sees it.
+    r = await client.get(
+        f"/api/v1/transfers/{t['id']}", headers=world.auth(Role.BRANCH_SECRETARY, "general")
+    )
+    assert r.status_code == 404
+    await act(world, client, t["id"], "accept", headers=world.auth(Role.PARK_ADMIN, "park"))

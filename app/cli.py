@@ -1,4 +1,5 @@
-"""The `lianjian` command: serve, migrate, seed-demo, export-openapi, issue-token."""
+"""The `lianjian` command: serve, migrate, seed-demo, export-openapi, issue-token,
+expire-transfers."""
 
 from __future__ import annotations
 
@@ -102,6 +103,28 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_expire_transfers(settings: Settings, args: argparse.Namespace) -> int:
+    from app.container import build_container
+    from app.domain.auth.principal import SYSTEM
+    from app.domain.members.transfers import expire_lapsed
+
+    async def sweep() -> int:
+        c = build_container(settings)
+        total = 0
+        try:
+            while True:
+                async with c.uow(readonly=False) as uow:
+                    done = await expire_lapsed(uow, SYSTEM, limit=args.batch)
+                total += len(done)
+                if len(done) < args.batch:
+                    return total
+        finally:
+            await c.close()
+
+    print(f"expired {asyncio.run(sweep())} transfer(s)")
+    return 0
+
+
 def _redact(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -144,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--enterprise-id", type=int)
     p.add_argument("--minutes", type=int, default=60)
     p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser(
+        "expire-transfers", help="store as expired the transfers whose letter ran out unreported"
+    )
+    p.add_argument("--batch", type=int, default=500)
+    p.set_defaults(func=cmd_expire_transfers)
 
     args = parser.parse_args(argv)
     settings = Settings()

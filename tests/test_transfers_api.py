@@ -3,6 +3,7 @@ letters from outside the system, self-service and the refusals that write nothin
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -686,3 +687,99 @@ async def test_a_dissolved_destination_cannot_accept_or_receive(world, client, c
     after = await transfer_tables(container)
     assert after["member_transfers"] == before["member_transfers"]
     await invariants(container)
+
+
+async def test_expire_transfers_sweep(world, client, container, db_url, keys_dir, monkeypatch):
+    lapsed_member = await make_member(world, client, 19)
+    live_member = await make_member(world, client, 20)
+    lapsed = await issue(world, client, lapsed_member["id"], "branch3")
+    live = await issue(world, client, live_member["id"], "branch3")
+    yesterday = _today(container) - dt.timedelta(days=1)
+    async with container.db.write_sessions() as s:
+        await s.execute(
+            sa.update(MemberTransferRow)
+            .where(MemberTransferRow.id == lapsed["id"])
+            .values(issued_on=yesterday - dt.timedelta(days=30), valid_until=yesterday)
+        )
+        await s.commit()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("LIANJIAN_DATA_DIR", str(keys_dir))
+    monkeypatch.setenv("LIANJIAN_ENV", "test")
+    from app import cli
+
+    assert await asyncio.to_thread(cli.main, ["expire-transfers", "--batch", "1"]) == 0
+    async with container.db.read_sessions() as s:
+        states = dict(
+            (await s.execute(sa.select(MemberTransferRow.id, MemberTransferRow.state))).all()
+        )
+    assert states == {lapsed["id"]: "expired", live["id"]: "issued"}
+    assert (await _audit_actions(container, "member_transfer", lapsed["id"]))[
+        -1
+    ] == "transfer.expire"
+    # Stored expired, it is still overdue (nobody replaced it) and no longer blocks a letter.
+    q = await client.get(
+        f"/api/v1/orgs/{world.ids['park']}/transfers",
+        headers=world.auth(),
+        params={"queue": "overdue"},
+    )
+    assert [x["id"] for x in q.json()["items"]] == [lapsed["id"]]
+    assert [x["state"] for x in q.json()["items"]] == ["expired"]
+    q = await client.get(
+        f"/api/v1/orgs/{world.ids['park']}/transfers",
+        headers=world.auth(),
+        params={"queue": "outgoing_open"},
+    )
+    assert [x["id"] for x in q.json()["items"]] == [live["id"]]
+    again = await issue(world, client, lapsed_member["id"], "branch2")
+    q = await client.get(
+        f"/api/v1/orgs/{world.ids['park']}/transfers",
+        headers=world.auth(),
+        params={"queue": "overdue"},
+    )
+    assert q.json()["items"] == [] and again["state"] == "issued"
+    # Nothing left to do: a second sweep changes nothing.
+    assert await asyncio.to_thread(cli.main, ["expire-transfers"]) == 0
+    await invariants(container)
+
+
+async def test_org_move_carries_transfers_along(world, client, container):
+    h = world.auth()
+    m = await make_member(world, client, 21)
+    t = await issue(world, client, m["id"], "branch3")
+    g2 = (
+        await client.post(
+            "/api/v1/orgs",
+            headers=h,
+            json={"parent_id": world.ids["park"], "kind": "general_branch", "name": "新党总支"},
+        )
+    ).json()
+    r = await client.post(
+        f"/api/v1/orgs/{world.ids['branch3']}/move", headers=h, json={"parent_id": g2["id"]}
+    )
+    assert r.status_code == 200, r.text
+    new_path = r.json()["path"]
+
+    async def queue(org_id: int) -> list[int]:
+        q = await client.get(
+            f"/api/v1/orgs/{org_id}/transfers", headers=h, params={"queue": "awaiting_decision"}
+        )
+        return [x["id"] for x in q.json()["items"]]
+
+    assert await queue(g2["id"]) == [t["id"]]
+    assert await queue(world.ids["general"]) == []
+    async with container.db.read_sessions() as s:
+        paths = (
+            await s.execute(
+                sa.select(MemberTransferRow.from_path, MemberTransferRow.to_path).where(
+                    MemberTransferRow.id == t["id"]
+                )
+            )
+        ).one()
+    assert paths.to_path == new_path
+    assert paths.from_path == (await _org(client, world, "branch1"))["path"]
+    # The secretary of the new general branch decides; the old one no longer sees it.
+    r = await client.get(
+        f"/api/v1/transfers/{t['id']}", headers=world.auth(Role.BRANCH_SECRETARY, "general")
+    )
+    assert r.status_code == 404
+    await act(world, client, t["id"], "accept", headers=world.auth(Role.PARK_ADMIN, "park"))

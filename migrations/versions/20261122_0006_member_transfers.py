@@ -19,6 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _OPEN = "state IN ('issued', 'accepted')"
+_PATH = sa.String(length=512).with_variant(sa.String(length=512, collation="C"), "postgresql")
 
 
 def upgrade() -> None:
@@ -29,7 +30,9 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("from_org_id", _ID, nullable=True),
+        sa.Column("from_path", _PATH, nullable=True),
         sa.Column("to_org_id", _ID, nullable=True),
+        sa.Column("to_path", _PATH, nullable=True),
         sa.Column("external_name", sa.String(length=200), nullable=True),
         sa.Column("external_region", sa.String(length=100), nullable=True),
         sa.Column("letter_no", sa.String(length=64), nullable=False),
@@ -58,8 +61,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("member_transfers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_member_transfers_member_id"), ["member_id"])
-        batch_op.create_index("ix_member_transfers_from_org_id_state", ["from_org_id", "state"])
-        batch_op.create_index("ix_member_transfers_to_org_id_state", ["to_org_id", "state"])
+        batch_op.create_index("ix_member_transfers_from_path_state", ["from_path", "state"])
+        batch_op.create_index("ix_member_transfers_to_path_state", ["to_path", "state"])
         # One transfer under way per member, whatever the application does.
         batch_op.create_index(
             "uq_member_transfers_open_member_id",

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import EnterpriseRow, LeaderRow, MemberRow, OrgRow
+from app.db.models import EnterpriseRow, LeaderRow, MemberRow, MemberTransferRow, OrgRow
 from app.db.repositories.keyset import keyset_page
 from app.domain.members.model import HOLDING_KINDS
 from app.domain.orgs.model import (
@@ -212,6 +212,14 @@ class SqlOrgRepository:
             .values(org_path=sa.literal(new_path) + mtail)
             .execution_options(synchronize_session=False)
         )
+        for column in (MemberTransferRow.from_path, MemberTransferRow.to_path):
+            ttail = sa.func.substr(column, len(old_path) + 1)
+            await self.s.execute(
+                sa.update(MemberTransferRow)
+                .where(column >= lo, column < hi)
+                .values({column.key: sa.literal(new_path) + ttail})
+                .execution_options(synchronize_session=False)
+            )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def subtree(

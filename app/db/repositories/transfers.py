@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.db.models import MemberAffiliationRow, MemberRow, MemberTransferRow, OrgRow
+from app.db.models import MemberAffiliationRow, MemberRow, MemberTransferRow
 from app.db.repositories.keyset import keyset_page
 from app.domain.members.transfer_model import (
     OPEN_STATES,
@@ -25,31 +25,21 @@ from app.domain.orgs.model import subtree_bounds
 from app.domain.pagination import Page, PageRequest
 
 _T = MemberTransferRow
-_FROM = aliased(OrgRow, name="from_org")
-_TO = aliased(OrgRow, name="to_org")
 _OPEN = [s.value for s in OPEN_STATES]
 _DONE = [s.value for s in TERMINAL_STATES]
 
 
 def _select() -> sa.Select[Any]:
-    return (
-        sa.select(
-            *_T.__table__.c,
-            MemberRow.name.label("member_name"),
-            _FROM.path.label("from_path"),
-            _TO.path.label("to_path"),
-        )
-        .join(MemberRow, MemberRow.id == _T.member_id)
-        .outerjoin(_FROM, _FROM.id == _T.from_org_id)
-        .outerjoin(_TO, _TO.id == _T.to_org_id)
+    return sa.select(*_T.__table__.c, MemberRow.name.label("member_name")).join(
+        MemberRow, MemberRow.id == _T.member_id
     )
 
 
-def to_transfer(row: Any) -> Transfer:
+def to_transfer(row: Any, member_name: str | None = None) -> Transfer:
     return Transfer(
         id=row.id,
         member_id=row.member_id,
-        member_name=row.member_name,
+        member_name=member_name if member_name is not None else row.member_name,
         kind=TransferKind(row.kind),
         state=TransferState(row.state),
         from_org_id=row.from_org_id,
@@ -74,9 +64,22 @@ def to_transfer(row: Any) -> Transfer:
     )
 
 
-def _in(alias: Any, path: str) -> sa.ColumnElement[bool]:
+def _in(column: Any, path: str) -> sa.ColumnElement[bool]:
     lo, hi = subtree_bounds(path)
-    return sa.and_(alias.path >= lo, alias.path < hi)
+    return sa.and_(column >= lo, column < hi)
+
+
+def _overdue(today: dt.date) -> sa.ColumnElement[bool]:
+    """Ran out unreported (open past validity, or stored expired) and no later letter since."""
+    later = aliased(_T, name="later")
+    replaced = sa.exists().where(later.member_id == _T.member_id, later.id > _T.id)
+    return sa.and_(
+        sa.or_(
+            sa.and_(_T.state.in_(_OPEN), _T.valid_until < today),
+            _T.state == TransferState.EXPIRED.value,
+        ),
+        ~replaced,
+    )
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -134,12 +137,23 @@ class SqlTransferRepository:
             return None
         return await self.get(transfer_id)
 
+    async def _named(self, rows: list[Any]) -> list[Transfer]:
+        """Transfers of one page with their members' names (one lookup after paging)."""
+        ids = {r.member_id for r in rows}
+        names: dict[int, str] = {}
+        if ids:
+            found = await self.s.execute(
+                sa.select(MemberRow.id, MemberRow.name).where(MemberRow.id.in_(ids))
+            )
+            names = {int(i): n for i, n in found.all()}
+        return [to_transfer(r, names[r.member_id]) for r in rows]
+
     async def of_member(self, member_id: int, *, page: PageRequest) -> Page[Transfer]:
-        stmt = _select().where(_T.member_id == member_id)
+        stmt = sa.select(*_T.__table__.c).where(_T.member_id == member_id)
         rows, nxt = await keyset_page(
             self.s, stmt, key_col=_T.id, desc=True, id_col=_T.id, page=page
         )
-        return Page([to_transfer(r) for r in rows], nxt)
+        return Page(await self._named(rows), nxt)
 
     async def queue(
         self,
@@ -150,27 +164,27 @@ class SqlTransferRepository:
         within_days: int,
         page: PageRequest,
     ) -> Page[Transfer]:
-        stmt = _select()
-        either = sa.or_(_in(_FROM, path), _in(_TO, path))
+        stmt = sa.select(*_T.__table__.c)
+        either = sa.or_(_in(_T.from_path, path), _in(_T.to_path, path))
         is_open = _T.state.in_(_OPEN)
         key_col: Any = _T.valid_until
         desc = False
         if queue is TransferQueue.AWAITING_DECISION:
             stmt = stmt.where(
-                _in(_TO, path),
+                _in(_T.to_path, path),
                 _T.state == TransferState.ISSUED.value,
                 _T.kind == TransferKind.INTERNAL.value,
                 _T.valid_until >= today,
             )
         elif queue is TransferQueue.INCOMING_OPEN:
             stmt = stmt.where(
-                _in(_TO, path),
+                _in(_T.to_path, path),
                 is_open,
                 _T.kind == TransferKind.INTERNAL.value,
                 _T.valid_until >= today,
             )
         elif queue is TransferQueue.OUTGOING_OPEN:
-            stmt = stmt.where(_in(_FROM, path), is_open)
+            stmt = stmt.where(_in(_T.from_path, path), is_open)
         elif queue is TransferQueue.EXPIRING:
             stmt = stmt.where(
                 either,
@@ -179,28 +193,31 @@ class SqlTransferRepository:
                 _T.valid_until <= today + dt.timedelta(days=within_days),
             )
         elif queue is TransferQueue.OVERDUE:
-            stmt = stmt.where(either, is_open, _T.valid_until < today)
+            stmt = stmt.where(either, _overdue(today))
         else:  # history, newest first
             stmt = stmt.where(either, _T.state.in_(_DONE))
             key_col, desc = _T.id, True
         rows, nxt = await keyset_page(
             self.s, stmt, key_col=key_col, desc=desc, id_col=_T.id, page=page
         )
-        return Page([to_transfer(r) for r in rows], nxt)
+        return Page(await self._named(rows), nxt)
 
     async def count_overdue(self, path: str, *, today: dt.date) -> int:
         stmt = (
             sa.select(sa.func.count())
             .select_from(_T)
-            .outerjoin(_FROM, _FROM.id == _T.from_org_id)
-            .outerjoin(_TO, _TO.id == _T.to_org_id)
-            .where(
-                sa.or_(_in(_FROM, path), _in(_TO, path)),
-                _T.state.in_(_OPEN),
-                _T.valid_until < today,
-            )
+            .where(sa.or_(_in(_T.from_path, path), _in(_T.to_path, path)), _overdue(today))
         )
         return int((await self.s.execute(stmt)).scalar_one())
+
+    async def lapsed(self, *, today: dt.date, limit: int) -> list[tuple[int, int]]:
+        stmt = (
+            sa.select(_T.id, _T.member_id)
+            .where(_T.state.in_(_OPEN), _T.valid_until < today)
+            .order_by(_T.member_id, _T.id)
+            .limit(limit)
+        )
+        return [(int(r.id), int(r.member_id)) for r in await self.s.execute(stmt)]
 
     async def close_current_affiliation(self, member_id: int, *, on: dt.date) -> int:
         stmt = (

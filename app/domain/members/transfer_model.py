@@ -45,7 +45,7 @@ class TransferQueue(StrEnum):
     AWAITING_DECISION = "awaiting_decision"  # issued to an org in the subtree, still valid
     OUTGOING_OPEN = "outgoing_open"  # issued from the subtree, not finished (overdue included)
     EXPIRING = "expiring"  # open, from or to the subtree, validity ends within N days
-    OVERDUE = "overdue"  # open, from or to the subtree, validity already passed
+    OVERDUE = "overdue"  # from or to the subtree, ran out unreported, not yet replaced
     INCOMING_OPEN = "incoming_open"  # issued or accepted to the subtree, still valid
     HISTORY = "history"  # finished one way or another, newest first
 
@@ -224,7 +224,12 @@ class TransferRepository(Protocol):
     ) -> Page[Transfer]: ...
 
     async def count_overdue(self, path: str, *, today: dt.date) -> int:
-        """Open transfers from or to the subtree at ``path`` whose letter ran out unreported."""
+        """Transfers from or to the subtree at ``path`` whose letter ran out unreported and
+        that no later letter replaced (the overdue queue's size)."""
+        ...
+
+    async def lapsed(self, *, today: dt.date, limit: int) -> list[tuple[int, int]]:
+        """(transfer id, member id) of open transfers past their validity, by member id."""
         ...
 
     async def close_current_affiliation(self, member_id: int, *, on: dt.date) -> int:

@@ -41,6 +41,7 @@ from app.domain.members.service import insert_member, load_holder, load_member, 
 from app.domain.members.transfer_model import (
     EXPIRING_DAYS_DEFAULT,
     EXPIRING_DAYS_MAX,
+    OPEN_STATES,
     Transfer,
     TransferAlreadyOpen,
     TransferKind,
@@ -258,12 +259,9 @@ async def issue_transfer(uow: UnitOfWork, actor: Principal, *, new: NewTransfer)
                 for p in ("/to_org_id", "/external_name", "/external_region")
             ],
         )
-    if (ext_name and len(ext_name) > 200) or (ext_region and len(ext_region) > 100):
-        raise InvalidInput(
-            "transfer.value_too_long",
-            params={"max": 200 if ext_name and len(ext_name) > 200 else 100},
-            fields=[FieldError("transfer.value_too_long", pointer="/external_name")],
-        )
+    if ext_name and ext_region:
+        ext_name = required_text(ext_name, pointer="/external_name", limit=200)
+        ext_region = required_text(ext_region, pointer="/external_region", limit=100)
     issued_on, valid_until = letter_validity(new.issued_on, new.valid_until, today=today)
     member = await load_member(uow, actor, new.member_id, lock=True, pointer="/member_id")
     _require_on_roll(member)
@@ -289,7 +287,9 @@ async def issue_transfer(uow: UnitOfWork, actor: Principal, *, new: NewTransfer)
         "kind": TransferKind.INTERNAL if dest else TransferKind.OUTGOING,
         "state": TransferState.ISSUED,
         "from_org_id": member.org_id,
+        "from_path": member.org_path,
         "to_org_id": dest.id if dest else None,
+        "to_path": dest.path if dest else None,
         "external_name": ext_name,
         "external_region": ext_region,
         "letter_no": letter_no,
@@ -693,7 +693,9 @@ async def register_incoming(
             "kind": TransferKind.INCOMING,
             "state": TransferState.COMPLETED,
             "from_org_id": None,
+            "from_path": None,
             "to_org_id": member.org_id,
+            "to_path": member.org_path,
             "external_name": origin,
             "external_region": region,
             "letter_no": letter_no,
@@ -760,6 +762,32 @@ async def _readmit(
     )
     assert updated is not None
     return updated
+
+
+async def expire_lapsed(uow: UnitOfWork, actor: Principal, *, limit: int = 500) -> list[int]:
+    """Store as expired up to ``limit`` open transfers whose letter ran out unreported (the
+    `lianjian expire-transfers` sweep); reads already show them expired, this makes it a fact
+    for the database's own consumers. They stay in the overdue queue until a new letter."""
+    actor.require(Scope.MEMBERS_WRITE)
+    today = uow.clock.today()
+    done: list[int] = []
+    for transfer_id, member_id in await uow.transfers.lapsed(today=today, limit=limit):
+        await uow.members.get(member_id, lock=True)  # the fixed order: member, then transfer
+        t = await uow.transfers.get(transfer_id, lock=True)
+        if t is None or t.state not in OPEN_STATES or t.valid_until >= today:
+            continue  # reported, cancelled or replaced meanwhile
+        await _apply(uow, t, expected=t.state, changes={"state": TransferState.EXPIRED})
+        await _record(
+            uow,
+            actor,
+            t,
+            "expire",
+            {"state": {"from": t.state.value}, "valid_until": t.valid_until.isoformat()},
+        )
+        done.append(t.id)
+    if done:
+        await uow.commit()
+    return done
 
 
 async def get_transfer(uow: UnitOfWork, actor: Principal, *, transfer_id: int) -> TransferView:

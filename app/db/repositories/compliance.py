@@ -45,23 +45,25 @@ class SqlComplianceRepository:
         ]
 
     async def branches_few_full(self, path: str, *, minimum: int, limit: int) -> Rows:
+        # Full members on the roll = the maintained member_count (members on the roll whose
+        # current affiliation is there) minus the probationary ones, the smaller group to count.
         lo, hi = subtree_bounds(path)
-        full = (
+        probationary = (
             sa.select(MemberRow.org_id, sa.func.count().label("n"))
             .where(
                 MemberRow.org_path >= lo,
                 MemberRow.org_path < hi,
-                MemberRow.status == MemberStatus.FULL.value,
+                MemberRow.status == MemberStatus.PROBATIONARY.value,
                 MemberRow.standing.in_(_ON_ROLL),
             )
             .group_by(MemberRow.org_id)
             .subquery()
         )
-        n = sa.func.coalesce(full.c.n, 0)
+        full = OrgRow.member_count - sa.func.coalesce(probationary.c.n, 0)
         stmt = (
-            sa.select(*_ORG, OrgRow.member_count.label("members"), n.label("full"))
-            .outerjoin(full, full.c.org_id == OrgRow.id)
-            .where(_in_subtree(path), OrgRow.kind == OrgKind.BRANCH.value, n < minimum)
+            sa.select(*_ORG, OrgRow.member_count.label("members"), full.label("full"))
+            .outerjoin(probationary, probationary.c.org_id == OrgRow.id)
+            .where(_in_subtree(path), OrgRow.kind == OrgKind.BRANCH.value, full < minimum)
         )
         return await self._capped(
             stmt,

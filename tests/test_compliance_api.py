@@ -183,7 +183,8 @@ async def test_compliance_guards_and_bad_input(world, client):
     r = await client.get(url, headers=world.auth(Role.MEMBER, "branch1"))
     assert r.status_code == 403
     r = await client.get(url, headers=world.auth(), params={"rule": "nonsense"})
-    assert r.status_code == 400
+    assert r.status_code == 400 and r.json()["code"] == "compliance.unknown_rule"
+    assert r.json()["errors"][0]["parameter"] == "rule"
     r = await client.get(url, headers=world.auth(), params={"limit": 0})
     assert r.status_code == 400 and r.json()["code"] == "pagination.limit_out_of_range"
     r = await client.get(url, headers=world.auth(), params={"bogus": 1})
@@ -193,8 +194,8 @@ async def test_compliance_guards_and_bad_input(world, client):
 async def test_compliance_graphql(world, client):
     await _scene(world, client)
     q = (
-        "query($id: Int!) { compliance(orgId: $id, rules: [LOST_CONTACT_TOO_LONG, "
-        "JOINT_BRANCH_TOO_WIDE]) { orgId asOf truncated totals { rule total } "
+        'query($id: Int!) { compliance(orgId: $id, rules: ["lost_contact_too_long", '
+        '"joint_branch_too_wide"]) { orgId asOf truncated totals { rule total } '
         "findings { rule orgId orgName figures { key value } actionCode action } } }"
     )
     r = await client.post(

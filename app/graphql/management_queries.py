@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from app.domain.compliance import service as compliance_cases
-from app.domain.compliance.model import Rule
 from app.domain.members import managements as cases
 from app.domain.pagination import PageRequest, decode_cursor
 from app.graphql.context import Context
@@ -16,8 +17,6 @@ from app.graphql.types.managements import (
     ManagementType,
     ParticipationType,
 )
-
-RuleEnum = strawberry.enum(Rule, name="ComplianceRule")
 
 
 @strawberry.type
@@ -74,7 +73,10 @@ class ManagementQueries:
         self,
         info: Info[Context, None],
         org_id: int,
-        rules: list[Rule] | None = None,
+        rules: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Rule codes, e.g. branch_too_few_full; default all."),
+        ] = None,
         limit: int = compliance_cases.DEFAULT_LIMIT,
     ) -> ComplianceType:
         async with info.context.uow() as uow:
@@ -82,7 +84,7 @@ class ManagementQueries:
                 uow,
                 info.context.actor,
                 org_id=org_id,
-                rules=[r.value for r in rules] if rules else None,
+                rules=rules or None,
                 limit=limit,
             )
         return ComplianceType.of(report, info.context.language)

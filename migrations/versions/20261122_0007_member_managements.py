@@ -1,4 +1,4 @@
-"""dual management: member_managements and member_participations
+"""dual management: member_managements and member_participations; members by standing
 
 Revision ID: 0007
 Revises: 0006
@@ -21,6 +21,13 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_members_standing",
+            ["standing", "standing_since"],
+            sqlite_where=sa.text("standing <> 'active'"),
+            postgresql_where=sa.text("standing <> 'active'"),
+        )
     op.create_table(
         "member_managements",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
@@ -69,3 +76,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("member_participations")
     op.drop_table("member_managements")
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_index("ix_members_standing")

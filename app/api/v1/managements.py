@@ -36,7 +36,7 @@ from app.api.v1.schemas.managements import (
 )
 from app.api.v1.schemas.members import MemberEventOut, MemberOut
 from app.domain.compliance import service as compliance_cases
-from app.domain.compliance.model import Rule
+from app.domain.compliance.rules import RULE_CODES
 from app.domain.members import managements as cases
 from app.domain.members import standing as standing_cases
 from app.domain.members.management_model import ManagementView, NewManagement, StatusChange
@@ -327,7 +327,13 @@ async def compliance(
     who: CurrentPrincipal,
     uow: ReadUow,
     rule: Annotated[
-        list[Rule] | None, Query(description="Only these rules (repeatable); default all.")
+        list[str] | None,
+        Query(
+            max_length=20,
+            description="Only these rules (repeatable; default all): "
+            + ", ".join(RULE_CODES)
+            + ".",
+        ),
     ] = None,
     limit: Annotated[
         int, Query(description="At most this many findings per rule (1–200), by path.")
@@ -341,7 +347,7 @@ async def compliance(
         uow,
         who,
         org_id=org_id,
-        rules=[r.value for r in rule] if rule else None,
+        rules=rule or None,
         limit=limit,
     )
     return ComplianceOut.of(report, language(request))

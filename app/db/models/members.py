@@ -17,7 +17,17 @@ class MemberRow(Base):
     affiliation so subtree listings are one range scan (rewritten with the tree on a move)."""
 
     __tablename__ = "members"
-    __table_args__ = (sa.Index("ix_members_subtree", "org_path", "status"),)
+    __table_args__ = (
+        sa.Index("ix_members_subtree", "org_path", "status"),
+        # Members not simply active (lost contact, suspended, gone): few, found by standing.
+        sa.Index(
+            "ix_members_standing",
+            "standing",
+            "standing_since",
+            sqlite_where=sa.text("standing <> 'active'"),
+            postgresql_where=sa.text("standing <> 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(sa.String(100))

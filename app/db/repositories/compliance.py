@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from app.db.models import (
     EnterpriseRow,
@@ -46,31 +45,34 @@ class SqlComplianceRepository:
         self.s = session
 
     async def _capped(self, stmt: Any, figures: Figures, limit: int) -> Rows:
+        # One pass: the first ``limit`` rows by path, each carrying the total (a window count).
         sub = stmt.subquery()
-        total = (await self.s.execute(sa.select(sa.func.count()).select_from(sub))).scalar_one()
-        rows = (await self.s.execute(sa.select(sub).order_by(sub.c.path).limit(limit))).all()
-        return int(total), [
+        total = sa.func.count().over().label("_total")
+        rows = (await self.s.execute(sa.select(sub, total).order_by(sub.c.path).limit(limit))).all()
+        return (int(rows[0]._total) if rows else 0), [
             (OrgRef(id=r.id, name=r.name, kind=r.kind, path=r.path), figures(r)) for r in rows
         ]
 
     async def branches_few_full(self, path: str, *, minimum: int, limit: int) -> Rows:
+        # Full members on the roll = the maintained member_count (members on the roll whose
+        # current affiliation is there) minus the probationary ones, the smaller group to count.
         lo, hi = subtree_bounds(path)
-        full = (
+        probationary = (
             sa.select(MemberRow.org_id, sa.func.count().label("n"))
             .where(
                 MemberRow.org_path >= lo,
                 MemberRow.org_path < hi,
-                MemberRow.status == MemberStatus.FULL.value,
+                MemberRow.status == MemberStatus.PROBATIONARY.value,
                 MemberRow.standing.in_(_ON_ROLL),
             )
             .group_by(MemberRow.org_id)
             .subquery()
         )
-        n = sa.func.coalesce(full.c.n, 0)
+        full = OrgRow.member_count - sa.func.coalesce(probationary.c.n, 0)
         stmt = (
-            sa.select(*_ORG, OrgRow.member_count.label("members"), n.label("full"))
-            .outerjoin(full, full.c.org_id == OrgRow.id)
-            .where(_in_subtree(path), OrgRow.kind == OrgKind.BRANCH.value, n < minimum)
+            sa.select(*_ORG, OrgRow.member_count.label("members"), full.label("full"))
+            .outerjoin(probationary, probationary.c.org_id == OrgRow.id)
+            .where(_in_subtree(path), OrgRow.kind == OrgKind.BRANCH.value, full < minimum)
         )
         return await self._capped(
             stmt,
@@ -122,15 +124,33 @@ class SqlComplianceRepository:
     async def general_branch_sizes(
         self, path: str, *, at_most: int | None, above: int | None, limit: int
     ) -> Rows:
-        g = aliased(OrgRow)
-        o = aliased(OrgRow)
-        upper = sa.func.substr(g.path, 1, sa.func.length(g.path) - 1, type_=sa.String) + "0"
-        members = sa.func.coalesce(sa.func.sum(o.member_count), 0)
+        # A general branch holds branches only, and a branch holds nothing (ALLOWED_CHILDREN
+        # in app/domain/orgs/model.py), so its subtree is itself and its children: one grouped
+        # scan of the subtree, keyed by the general branch (its own id, or a branch's parent).
+        lo, hi = subtree_bounds(path)
+        is_general = OrgRow.kind == OrgKind.GENERAL_BRANCH.value
+
+        def own(column: Any) -> Any:
+            return sa.func.max(sa.case((is_general, column)))
+
+        key = sa.case((is_general, OrgRow.id), else_=OrgRow.parent_id)
+        members = sa.func.sum(OrgRow.member_count)
         stmt = (
-            sa.select(g.id, g.name, g.kind, g.path, members.label("members"))
-            .join(o, sa.and_(o.path >= g.path, o.path < upper))
-            .where(_in_subtree(path, g), g.kind == OrgKind.GENERAL_BRANCH.value)
-            .group_by(g.id, g.name, g.kind, g.path)
+            sa.select(
+                key.label("id"),
+                own(OrgRow.name).label("name"),
+                own(OrgRow.kind).label("kind"),
+                own(OrgRow.path).label("path"),
+                members.label("members"),
+            )
+            .where(
+                OrgRow.path >= lo,
+                OrgRow.path < hi,
+                OrgRow.kind.in_([OrgKind.GENERAL_BRANCH.value, OrgKind.BRANCH.value]),
+            )
+            .group_by(key)
+            # Groups of a live general branch of the subtree (not branches under a park).
+            .having(sa.func.max(sa.case((is_general, OrgRow.status))) == OrgStatus.ACTIVE.value)
         )
         if at_most is not None:
             stmt = stmt.having(members <= at_most)
@@ -139,19 +159,23 @@ class SqlComplianceRepository:
         return await self._capped(stmt, lambda r: {"members": int(r.members)}, limit)
 
     async def joint_branches_wide(self, path: str, *, above: int, limit: int) -> Rows:
-        n = sa.func.count(EnterpriseRow.id)
-        stmt = (
-            sa.select(*_ORG, n.label("enterprises"))
-            .join(EnterpriseRow, EnterpriseRow.covering_org_id == OrgRow.id)
+        # One index probe (enterprises.covering_org_id) per joint branch of the subtree.
+        covered = (
+            sa.select(sa.func.count())
+            .where(EnterpriseRow.covering_org_id == OrgRow.id, EnterpriseRow.status == "active")
+            .correlate(OrgRow)
+            .scalar_subquery()
+        )
+        joint = (
+            sa.select(*_ORG, covered.label("enterprises"))
             .where(
                 _in_subtree(path),
                 OrgRow.kind == OrgKind.BRANCH.value,
                 OrgRow.formation == Formation.JOINT.value,
-                EnterpriseRow.status == "active",
             )
-            .group_by(*_ORG)
-            .having(n > above)
+            .subquery()
         )
+        stmt = sa.select(joint).where(joint.c.enterprises > above)
         return await self._capped(
             stmt, lambda r: {"enterprises": int(r.enterprises), "maximum": above}, limit
         )

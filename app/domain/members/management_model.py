@@ -182,6 +182,10 @@ class ManagementRepository(Protocol):
         """End every registration of the member still open on ``ended_on``; how many."""
         ...
 
+    async def count_open_at(self, org_id: int, *, today: dt.date) -> int:
+        """Registrations at ``org_id`` not ended and running on or after ``today``."""
+        ...
+
     async def of_member(self, member_id: int) -> list[Management]: ...
 
     async def views(self, ids: list[int], *, today: dt.date) -> list[ManagementView]:

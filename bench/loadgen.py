@@ -194,7 +194,8 @@ async def run_builtin(
 # (sent to the prefix). Each thread draws items at random, with its own seed.
 _LUA = """
 local items = {%(items)s}
-local headers = {["Authorization"] = "Bearer %(token)s", ["Content-Type"] = "application/json"}
+local headers = {["Authorization"] = "Bearer %(token)s"}
+local json_headers = {["Authorization"] = "Bearer %(token)s", ["Content-Type"] = "application/json"}
 local threads = {}
 local counter = 0
 bad = 0
@@ -240,7 +241,7 @@ def wrk_version() -> str | None:
 
 
 _GET = 'return wrk.format("GET", "%s" .. item, headers)'
-_POST = 'return wrk.format("POST", "%s", headers, item)'
+_POST = 'return wrk.format("POST", "%s", json_headers, item)'
 
 
 def _lua_string(value: str) -> str:

@@ -562,7 +562,9 @@ async def http_phases(
     m["d"] = m["d_cpu"] = None
     if m["d_base"] is not None and await has_route(port, LOOKUP_ROUTE):
         await _busy(busy, "d HTTP", args)
-        print(f"(d) HTTP member lookups ({'wrk' if use_wrk else 'built-in client'}) ...")
+        print(
+            f"(d) HTTP member lookups ({'wrk' if use_wrk else 'built-in client'}) ...", flush=True
+        )
         load = member_lookups(data.national_ids)
         m["d"], m["d_cpu"] = await http_load(args, server, load, token, use_wrk)
     else:

@@ -18,6 +18,7 @@ from app.api.v1 import (
     auth,
     coverage,
     enterprises,
+    funds,
     instructors,
     members,
     orgs,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         coverage.router,
         members.router,
         pipeline.router,
+        funds.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

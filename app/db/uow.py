@@ -21,6 +21,7 @@ from app.db.repositories.enterprises import (
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
+from app.db.repositories.funds import SqlFundRepository
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
@@ -73,6 +74,7 @@ class SqlUnitOfWork:
         self.pipeline = SqlPipelineRepository(s)
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
+        self.funds = SqlFundRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

@@ -16,6 +16,7 @@ from app.domain.enterprises.ports import (
     EnterpriseRepository,
     InstructorRepository,
 )
+from app.domain.funds.ports import FundRepository
 from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
@@ -83,6 +84,9 @@ class UnitOfWork(Protocol):
 
     @property
     def policy(self) -> Policy: ...
+
+    @property
+    def funds(self) -> FundRepository: ...
 
     async def commit(self) -> None: ...
 

@@ -17,6 +17,8 @@ from app.graphql.context import Context
 from app.graphql.enterprise_mutations import EnterpriseMutations
 from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
+from app.graphql.fund_mutations import FundMutations
+from app.graphql.fund_queries import FundQueries
 from app.graphql.member_mutations import MemberMutations
 from app.graphql.member_queries import MemberQueries
 from app.graphql.mutations import OrgMutations
@@ -27,12 +29,14 @@ from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries):
+class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, FundQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations):
+class Mutation(
+    OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations, FundMutations
+):
     pass
 
 

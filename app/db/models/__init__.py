@@ -9,6 +9,12 @@ from app.db.models.accounts import (
 )
 from app.db.models.audit import AuditRow, IdempotencyRow
 from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
+from app.db.models.funds import (
+    FundAccountRow,
+    FundEntryRow,
+    FundPoolRow,
+    FundTransactionRow,
+)
 from app.db.models.members import (
     MemberAffiliationRow,
     MemberEventRow,
@@ -21,6 +27,10 @@ from app.db.models.orgs import LeaderRow, OrgRow
 __all__ = [
     "AuditRow",
     "EnterpriseRow",
+    "FundAccountRow",
+    "FundEntryRow",
+    "FundPoolRow",
+    "FundTransactionRow",
     "IdempotencyRow",
     "InstructorAssignmentRow",
     "InstructorRow",

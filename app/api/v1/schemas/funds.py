@@ -1,0 +1,196 @@
+"""Request and response shapes of the funding ledger. Money is a decimal string with two
+decimals ("8500000.00"), never a JSON number: a number where an amount is expected is refused
+with a pointer to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from app.api.v1.schemas.common import Id, Strict
+from app.domain.funds.model import (
+    AccountKind,
+    Category,
+    CategoryMovement,
+    Entry,
+    Pool,
+    PoolPurpose,
+    SourceKind,
+    Statement,
+    Transaction,
+    TxKind,
+    format_money,
+)
+
+AMOUNT_DOC = (
+    'Yuan as a decimal string with at most two decimals, e.g. "8500000.00"; positive; '
+    "a JSON number is refused."
+)
+
+
+class PoolCreate(Strict):
+    org_id: Id = Field(description="The owning organisation, in your subtree.")
+    name: str = Field(min_length=1, max_length=200)
+    purpose: PoolPurpose
+    categories: list[Category] | None = Field(
+        default=None,
+        max_length=20,
+        description="Spending categories the pool allows; default by purpose.",
+    )
+
+
+class ContributionCreate(Strict):
+    amount: str = Field(max_length=32, description=AMOUNT_DOC, examples=["3000000.00"])
+    source_kind: SourceKind = Field(
+        description="street_finance, park_operator, enterprise (with enterprise_id) or "
+        "owner_donation."
+    )
+    enterprise_id: Id | None = Field(default=None, description="The contributing enterprise.")
+    source_name: str | None = Field(
+        default=None, max_length=100, description="Who gave it, e.g. the donor's name."
+    )
+    voucher: str = Field(min_length=1, max_length=100, description="Voucher (凭证) reference.")
+    memo: str | None = Field(default=None, max_length=500)
+
+
+class ReversalCreate(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PoolOut(BaseModel):
+    id: int
+    org_id: int
+    name: str
+    purpose: PoolPurpose
+    categories: list[Category]
+    balance: str = Field(description="The pool's money now.", examples=["3000000.00"])
+    loans_outstanding: str = Field(description="Lent out and not yet repaid.")
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, p: Pool) -> PoolOut:
+        return cls(
+            id=p.id,
+            org_id=p.org_id,
+            name=p.name,
+            purpose=p.purpose,
+            categories=list(p.categories),
+            balance=format_money(p.balance_fen),
+            loans_outstanding=format_money(p.loans_outstanding_fen),
+            version=p.version,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+        )
+
+
+class EntryOut(BaseModel):
+    id: int
+    transaction_id: int
+    account_id: int
+    account_kind: AccountKind
+    account_label: str
+    amount: str = Field(description="Signed: positive into the account.", examples=["-500.00"])
+    balance_after: str = Field(description="The account's balance right after this entry.")
+    on_date: dt.date = Field(description="Business date (Asia/Shanghai).")
+    kind: TxKind | None
+    category: Category | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, e: Entry) -> EntryOut:
+        return cls(
+            id=e.id,
+            transaction_id=e.transaction_id,
+            account_id=e.account_id,
+            account_kind=e.account_kind,
+            account_label=e.account_label,
+            amount=format_money(e.amount_fen),
+            balance_after=format_money(e.balance_after_fen),
+            on_date=e.on_date,
+            kind=e.tx_kind,
+            category=e.category,
+            created_at=e.created_at,
+        )
+
+
+class TransactionOut(BaseModel):
+    id: int
+    pool_id: int
+    kind: TxKind
+    amount: str
+    category: Category | None
+    source_kind: SourceKind | None
+    voucher: str | None
+    memo: str | None
+    on_date: dt.date
+    reverses_id: int | None
+    reversed_by_id: int | None
+    actor: str
+    created_at: dt.datetime
+    entries: list[EntryOut] = Field(description="The balanced legs; they sum to zero.")
+
+    @classmethod
+    def of(cls, t: Transaction) -> TransactionOut:
+        return cls(
+            id=t.id,
+            pool_id=t.pool_id,
+            kind=t.kind,
+            amount=format_money(t.amount_fen),
+            category=t.category,
+            source_kind=t.source_kind,
+            voucher=t.voucher,
+            memo=t.memo,
+            on_date=t.on_date,
+            reverses_id=t.reverses_id,
+            reversed_by_id=t.reversed_by_id,
+            actor=t.actor,
+            created_at=t.created_at,
+            entries=[EntryOut.of(e) for e in t.entries],
+        )
+
+
+class MovementOut(BaseModel):
+    kind: TxKind
+    category: Category | None
+    inflow: str
+    outflow: str
+    count: int
+
+    @classmethod
+    def of(cls, m: CategoryMovement) -> MovementOut:
+        return cls(
+            kind=m.kind,
+            category=m.category,
+            inflow=format_money(m.inflow_fen),
+            outflow=format_money(m.outflow_fen),
+            count=m.count,
+        )
+
+
+class StatementOut(BaseModel):
+    pool_id: int
+    pool_name: str
+    from_date: dt.date
+    to_date: dt.date
+    opening: str
+    inflow: str
+    outflow: str
+    closing: str
+    movements: list[MovementOut] = Field(description="By transaction kind and category.")
+
+    @classmethod
+    def of(cls, s: Statement) -> StatementOut:
+        return cls(
+            pool_id=s.pool.id,
+            pool_name=s.pool.name,
+            from_date=s.from_date,
+            to_date=s.to_date,
+            opening=format_money(s.opening_fen),
+            inflow=format_money(s.inflow_fen),
+            outflow=format_money(s.outflow_fen),
+            closing=format_money(s.closing_fen),
+            movements=[MovementOut.of(m) for m in s.movements],
+        )

@@ -1,0 +1,94 @@
+"""The funding ledger: pools, their accounts, transactions and append-only entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, BigId, UTCDateTime
+
+Fen = sa.BigInteger()
+
+
+class FundPoolRow(Base):
+    """Money held for a purpose by an organisation. Its subtree comes from a join on the
+    owner org (no copied path, so moving the tree rewrites nothing here)."""
+
+    __tablename__ = "fund_pools"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    purpose: Mapped[str] = mapped_column(sa.String(32))
+    categories: Mapped[str] = mapped_column(sa.String(300))  # comma-separated
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FundAccountRow(Base):
+    """One account in a pool's books. ``balance_fen`` is maintained by every posting and always
+    equals the sum of the account's entries; the pool's own money and its loans receivable
+    can never go below zero (checked by the posting's conditional update and here)."""
+
+    __tablename__ = "fund_accounts"
+    __table_args__ = (
+        sa.UniqueConstraint("pool_id", "ref"),
+        sa.CheckConstraint(
+            "kind NOT IN ('pool', 'loans_receivable') OR balance_fen >= 0",
+            name="asset_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    pool_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_pools.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    ref: Mapped[str] = mapped_column(sa.String(64))
+    label: Mapped[str] = mapped_column(sa.String(200))
+    enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    balance_fen: Mapped[int] = mapped_column(Fen, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FundTransactionRow(Base):
+    """One movement: a balanced set of entries. Never updated or deleted; a correction is a
+    reversal that names the transaction it reverses (at most one per transaction)."""
+
+    __tablename__ = "fund_transactions"
+    __table_args__ = (sa.CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    pool_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_pools.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    category: Mapped[str | None] = mapped_column(sa.String(32))
+    source_kind: Mapped[str | None] = mapped_column(sa.String(32))
+    voucher: Mapped[str | None] = mapped_column(sa.String(100))
+    memo: Mapped[str | None] = mapped_column(sa.String(500))
+    on_date: Mapped[dt.date]
+    reverses_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fund_transactions.id"), unique=True
+    )
+    actor: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FundEntryRow(Base):
+    """One leg of a transaction on one account: signed fen (positive into the account) and the
+    account's balance right after it. Append-only."""
+
+    __tablename__ = "fund_entries"
+    __table_args__ = (
+        sa.Index("ix_fund_entries_account_id_on_date", "account_id", "on_date"),
+        sa.CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    transaction_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_transactions.id"), index=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_accounts.id"))
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    balance_after_fen: Mapped[int] = mapped_column(Fen)
+    on_date: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

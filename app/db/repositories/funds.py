@@ -1,0 +1,365 @@
+"""SQL for the funding ledger: pools, accounts, postings, entries and statement sums."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.db.models import (
+    FundAccountRow,
+    FundEntryRow,
+    FundPoolRow,
+    FundTransactionRow,
+    OrgRow,
+)
+from app.db.repositories.keyset import keyset_page
+from app.domain.funds.model import (
+    ASSET_KINDS,
+    Account,
+    AccountKind,
+    Category,
+    CategoryMovement,
+    Entry,
+    Line,
+    Pool,
+    PoolPurpose,
+    SourceKind,
+    Transaction,
+    TxKind,
+)
+from app.domain.funds.ports import NewTransaction
+from app.domain.orgs.model import subtree_bounds
+from app.domain.pagination import Page, PageRequest
+
+_CASH = aliased(FundAccountRow, name="cash")
+_LOANS = aliased(FundAccountRow, name="loans")
+_ASSETS = [k.value for k in ASSET_KINDS]
+_POOL_COLUMNS = [
+    *FundPoolRow.__table__.c,
+    OrgRow.path.label("org_path"),
+    _CASH.balance_fen.label("cash_fen"),
+    _LOANS.balance_fen.label("loans_fen"),
+]
+
+
+def _pool_select() -> sa.Select[Any]:
+    return (
+        sa.select(*_POOL_COLUMNS)
+        .join(OrgRow, OrgRow.id == FundPoolRow.org_id)
+        .join(_CASH, sa.and_(_CASH.pool_id == FundPoolRow.id, _CASH.ref == "pool"))
+        .join(_LOANS, sa.and_(_LOANS.pool_id == FundPoolRow.id, _LOANS.ref == "loans_receivable"))
+    )
+
+
+def to_pool(row: Any) -> Pool:
+    return Pool(
+        id=row.id,
+        org_id=row.org_id,
+        org_path=row.org_path,
+        name=row.name,
+        purpose=PoolPurpose(row.purpose),
+        categories=tuple(Category(c) for c in row.categories.split(",") if c),
+        balance_fen=int(row.cash_fen),
+        loans_outstanding_fen=int(row.loans_fen),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def to_account(row: Any) -> Account:
+    return Account(
+        id=row.id,
+        pool_id=row.pool_id,
+        kind=AccountKind(row.kind),
+        ref=row.ref,
+        label=row.label,
+        balance_fen=int(row.balance_fen),
+    )
+
+
+_ENTRY_COLUMNS = [
+    *FundEntryRow.__table__.c,
+    FundAccountRow.kind.label("account_kind"),
+    FundAccountRow.label.label("account_label"),
+    FundTransactionRow.kind.label("tx_kind"),
+    FundTransactionRow.category.label("tx_category"),
+]
+
+
+def _entry_select() -> sa.Select[Any]:
+    return (
+        sa.select(*_ENTRY_COLUMNS)
+        .join(FundAccountRow, FundAccountRow.id == FundEntryRow.account_id)
+        .join(FundTransactionRow, FundTransactionRow.id == FundEntryRow.transaction_id)
+    )
+
+
+def to_entry(row: Any) -> Entry:
+    return Entry(
+        id=row.id,
+        transaction_id=row.transaction_id,
+        account_id=row.account_id,
+        account_kind=AccountKind(row.account_kind),
+        account_label=row.account_label,
+        amount_fen=int(row.amount_fen),
+        balance_after_fen=int(row.balance_after_fen),
+        on_date=row.on_date,
+        created_at=row.created_at,
+        tx_kind=TxKind(row.tx_kind),
+        category=Category(row.tx_category) if row.tx_category else None,
+    )
+
+
+class SqlFundRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add_pool(
+        self,
+        *,
+        org_id: int,
+        name: str,
+        purpose: PoolPurpose,
+        categories: tuple[Category, ...],
+        now: dt.datetime,
+    ) -> int:
+        pool_id = (
+            await self.s.execute(
+                sa.insert(FundPoolRow)
+                .values(
+                    org_id=org_id,
+                    name=name,
+                    purpose=purpose.value,
+                    categories=",".join(c.value for c in categories),
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(FundPoolRow.id)
+            )
+        ).scalar_one()
+        await self.s.execute(
+            sa.insert(FundAccountRow),
+            [
+                {
+                    "pool_id": pool_id,
+                    "kind": kind.value,
+                    "ref": kind.value,
+                    "label": label,
+                    "enterprise_id": None,
+                    "balance_fen": 0,
+                    "created_at": now,
+                }
+                for kind, label in (
+                    (AccountKind.POOL, name),
+                    (AccountKind.LOANS_RECEIVABLE, "应收借款"),
+                )
+            ],
+        )
+        return int(pool_id)
+
+    async def get_pool(self, pool_id: int) -> Pool | None:
+        row = (await self.s.execute(_pool_select().where(FundPoolRow.id == pool_id))).first()
+        return to_pool(row) if row else None
+
+    async def lock_pools(self, pool_ids: list[int]) -> None:
+        stmt = (
+            sa.select(FundPoolRow.id)
+            .where(FundPoolRow.id.in_(sorted(set(pool_ids))))
+            .order_by(FundPoolRow.id)
+            .with_for_update()
+        )
+        await self.s.execute(stmt)
+
+    async def pools_in_subtree(
+        self, path: str, *, purpose: PoolPurpose | None, page: PageRequest
+    ) -> Page[Pool]:
+        lo, hi = subtree_bounds(path)
+        stmt = _pool_select().where(OrgRow.path >= lo, OrgRow.path < hi)
+        if purpose is not None:
+            stmt = stmt.where(FundPoolRow.purpose == purpose.value)
+        rows, nxt = await keyset_page(
+            self.s, stmt, key_col=FundPoolRow.id, desc=False, id_col=FundPoolRow.id, page=page
+        )
+        return Page([to_pool(r) for r in rows], nxt)
+
+    async def account(self, pool_id: int, ref: str) -> Account | None:
+        stmt = sa.select(FundAccountRow).where(
+            FundAccountRow.pool_id == pool_id, FundAccountRow.ref == ref
+        )
+        row = (await self.s.execute(stmt)).scalars().first()
+        return to_account(row) if row else None
+
+    async def add_account(
+        self,
+        *,
+        pool_id: int,
+        kind: AccountKind,
+        ref: str,
+        label: str,
+        enterprise_id: int | None,
+        now: dt.datetime,
+    ) -> Account:
+        stmt = (
+            sa.insert(FundAccountRow)
+            .values(
+                pool_id=pool_id,
+                kind=kind.value,
+                ref=ref,
+                label=label[:200],
+                enterprise_id=enterprise_id,
+                balance_fen=0,
+                created_at=now,
+            )
+            .returning(FundAccountRow.id)
+        )
+        account_id = (await self.s.execute(stmt)).scalar_one()
+        return Account(int(account_id), pool_id, kind, ref, label[:200], 0)
+
+    async def post(self, tx: NewTransaction, lines: list[Line], *, now: dt.datetime) -> int | None:
+        tx_id = (
+            await self.s.execute(
+                sa.insert(FundTransactionRow)
+                .values(
+                    pool_id=tx.pool_id,
+                    kind=tx.kind.value,
+                    amount_fen=tx.amount_fen,
+                    category=tx.category.value if tx.category else None,
+                    source_kind=tx.source_kind.value if tx.source_kind else None,
+                    voucher=tx.voucher,
+                    memo=tx.memo,
+                    on_date=tx.on_date,
+                    reverses_id=tx.reverses_id,
+                    actor=tx.actor[:100],
+                    created_at=now,
+                )
+                .returning(FundTransactionRow.id)
+            )
+        ).scalar_one()
+        entries = []
+        # Accounts change in ascending id order, like every other posting.
+        for line in sorted(lines, key=lambda x: x.account_id):
+            delta = line.amount_fen
+            stmt = (
+                sa.update(FundAccountRow)
+                .where(FundAccountRow.id == line.account_id)
+                .values(balance_fen=FundAccountRow.balance_fen + delta)
+                .returning(FundAccountRow.balance_fen)
+            )
+            if delta < 0:  # conditional: an asset account never goes below zero
+                stmt = stmt.where(
+                    sa.or_(
+                        FundAccountRow.kind.not_in(_ASSETS), FundAccountRow.balance_fen >= -delta
+                    )
+                )
+            after = (await self.s.execute(stmt)).scalar_one_or_none()
+            if after is None:
+                return None
+            entries.append(
+                {
+                    "transaction_id": tx_id,
+                    "account_id": line.account_id,
+                    "amount_fen": delta,
+                    "balance_after_fen": int(after),
+                    "on_date": tx.on_date,
+                    "created_at": now,
+                }
+            )
+        await self.s.execute(sa.insert(FundEntryRow), entries)
+        return int(tx_id)
+
+    async def get_transaction(self, tx_id: int) -> Transaction | None:
+        reversal = aliased(FundTransactionRow, name="reversal")
+        stmt = (
+            sa.select(*FundTransactionRow.__table__.c, reversal.id.label("reversed_by_id"))
+            .outerjoin(reversal, reversal.reverses_id == FundTransactionRow.id)
+            .where(FundTransactionRow.id == tx_id)
+        )
+        row = (await self.s.execute(stmt)).first()
+        if row is None:
+            return None
+        entries = await self.s.execute(
+            _entry_select().where(FundEntryRow.transaction_id == tx_id).order_by(FundEntryRow.id)
+        )
+        return Transaction(
+            id=row.id,
+            pool_id=row.pool_id,
+            kind=TxKind(row.kind),
+            amount_fen=int(row.amount_fen),
+            category=Category(row.category) if row.category else None,
+            source_kind=SourceKind(row.source_kind) if row.source_kind else None,
+            voucher=row.voucher,
+            memo=row.memo,
+            on_date=row.on_date,
+            reverses_id=row.reverses_id,
+            reversed_by_id=row.reversed_by_id,
+            actor=row.actor,
+            created_at=row.created_at,
+            entries=tuple(to_entry(e) for e in entries),
+        )
+
+    async def entries(self, account_id: int, *, page: PageRequest) -> Page[Entry]:
+        stmt = _entry_select().where(FundEntryRow.account_id == account_id)
+        rows, nxt = await keyset_page(
+            self.s, stmt, key_col=FundEntryRow.id, desc=False, id_col=FundEntryRow.id, page=page
+        )
+        return Page([to_entry(r) for r in rows], nxt)
+
+    async def balance_before(self, account_id: int, day: dt.date) -> int:
+        stmt = sa.select(sa.func.coalesce(sa.func.sum(FundEntryRow.amount_fen), 0)).where(
+            FundEntryRow.account_id == account_id, FundEntryRow.on_date < day
+        )
+        return int((await self.s.execute(stmt)).scalar_one())
+
+    async def movements(
+        self, account_id: int, start: dt.date, end: dt.date
+    ) -> list[CategoryMovement]:
+        positive = sa.case((FundEntryRow.amount_fen > 0, FundEntryRow.amount_fen), else_=0)
+        negative = sa.case((FundEntryRow.amount_fen < 0, -FundEntryRow.amount_fen), else_=0)
+        stmt = (
+            sa.select(
+                FundTransactionRow.kind,
+                FundTransactionRow.category,
+                sa.func.sum(positive).label("inflow"),
+                sa.func.sum(negative).label("outflow"),
+                sa.func.count().label("n"),
+            )
+            .join(FundTransactionRow, FundTransactionRow.id == FundEntryRow.transaction_id)
+            .where(
+                FundEntryRow.account_id == account_id,
+                FundEntryRow.on_date >= start,
+                FundEntryRow.on_date <= end,
+            )
+            .group_by(FundTransactionRow.kind, FundTransactionRow.category)
+            .order_by(FundTransactionRow.kind, FundTransactionRow.category)
+        )
+        return [
+            CategoryMovement(
+                kind=TxKind(r.kind),
+                category=Category(r.category) if r.category else None,
+                inflow_fen=int(r.inflow),
+                outflow_fen=int(r.outflow),
+                count=int(r.n),
+            )
+            for r in await self.s.execute(stmt)
+        ]
+
+    async def entries_between(
+        self, account_id: int, start: dt.date, end: dt.date, *, limit: int
+    ) -> list[Entry]:
+        stmt = (
+            _entry_select()
+            .where(
+                FundEntryRow.account_id == account_id,
+                FundEntryRow.on_date >= start,
+                FundEntryRow.on_date <= end,
+            )
+            .order_by(FundEntryRow.id)
+            .limit(limit)
+        )
+        return [to_entry(r) for r in await self.s.execute(stmt)]

@@ -1,0 +1,131 @@
+"""Error texts of the funding ledger, registered with the shared catalogue."""
+
+from __future__ import annotations
+
+from app.domain import messages
+
+messages.register(
+    {
+        "money.malformed": (
+            "金额格式错误",
+            "Malformed amount",
+            '金额应为十进制数字字符串，如 "8500000.00"：不带正负号、千位分隔符或指数。',
+            'An amount is a decimal string such as "8500000.00": no sign, grouping or exponent.',
+        ),
+        "money.too_many_decimals": (
+            "金额小数位过多",
+            "Too many decimals",
+            "金额最多两位小数（精确到分）。",
+            "An amount has at most two decimals (fen).",
+        ),
+        "money.not_positive": (
+            "金额必须大于零",
+            "Amount must be positive",
+            "金额必须大于 0.00。",
+            "The amount must be greater than 0.00.",
+        ),
+        "money.too_large": (
+            "金额过大",
+            "Amount too large",
+            "金额不能超过 {max}。",
+            "The amount may not exceed {max}.",
+        ),
+        "fund.pool_not_found": (
+            "资金池不存在",
+            "Pool not found",
+            "找不到资金池 {id}。",
+            "Pool {id} was not found.",
+        ),
+        "fund.transaction_not_found": (
+            "资金流水不存在",
+            "Transaction not found",
+            "找不到资金流水 {id}。",
+            "Transaction {id} was not found.",
+        ),
+        "fund.name_required": (
+            "缺少名称",
+            "Name required",
+            "资金池须有名称。",
+            "A pool needs a name.",
+        ),
+        "fund.categories_required": (
+            "缺少支出类别",
+            "Categories required",
+            "资金池至少允许一个支出类别；不填则按用途取默认类别。",
+            "A pool allows at least one spending category; omit it for the purpose's defaults.",
+        ),
+        "fund.org_dissolved": (
+            "组织已撤销",
+            "Organisation dissolved",
+            "组织 {id} 已撤销，不能再开设资金池。",
+            "Organisation {id} is dissolved and cannot open a pool.",
+        ),
+        "fund.voucher_required": (
+            "缺少凭证号",
+            "Voucher required",
+            "每笔入账须有凭证号。",
+            "Every contribution needs a voucher reference.",
+        ),
+        "fund.enterprise_required": (
+            "缺少企业",
+            "Enterprise required",
+            "来源为企业时须指明 enterprise_id。",
+            "An enterprise source names its enterprise_id.",
+        ),
+        "fund.enterprise_not_applicable": (
+            "不应指明企业",
+            "Enterprise not applicable",
+            "只有来源为企业时才指明 enterprise_id。",
+            "Only an enterprise source names an enterprise_id.",
+        ),
+        "fund.insufficient_balance": (
+            "余额不足",
+            "Insufficient balance",
+            "资金池余额不足，可用余额 {available}。",
+            "The pool's balance is insufficient; {available} is available.",
+        ),
+        "fund.reason_required": (
+            "缺少原因",
+            "Reason required",
+            "冲正须说明原因。",
+            "A reversal needs a reason.",
+        ),
+        "fund.reversal_not_reversible": (
+            "冲正流水不能再冲正",
+            "A reversal cannot be reversed",
+            "流水 {id} 本身是冲正，不能再冲正；请重新入账。",
+            "Transaction {id} is itself a reversal; post the movement again instead.",
+        ),
+        "fund.already_reversed": (
+            "流水已冲正",
+            "Already reversed",
+            "流水 {id} 已经冲正过。",
+            "Transaction {id} has already been reversed.",
+        ),
+        "fund.reversal_overdraws": (
+            "冲正将导致余额为负",
+            "Reversal would overdraw",
+            "冲正流水 {id} 将使资金池余额为负（可用余额 {available}）。",
+            "Reversing transaction {id} would overdraw the pool ({available} available).",
+        ),
+        "fund.period_invalid": (
+            "期间无效",
+            "Invalid period",
+            "起始日期不能晚于截止日期。",
+            "The start date is after the end date.",
+        ),
+        "fund.period_too_long": (
+            "期间过长",
+            "Period too long",
+            "对账单期间最长 {days} 天。",
+            "A statement covers at most {days} days.",
+        ),
+        "fund.idempotency_key_required": (
+            "缺少 Idempotency-Key",
+            "Idempotency-Key required",
+            "资金变动的请求须带 Idempotency-Key 头，重试时使用同一个值，以免重复入账。",
+            "Money-moving requests need an Idempotency-Key header; reuse it on retries so the "
+            "money moves once.",
+        ),
+    }
+)

@@ -1,0 +1,99 @@
+"""What the funding-ledger use cases need from storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.domain.funds.model import (
+    Account,
+    AccountKind,
+    Category,
+    CategoryMovement,
+    Entry,
+    Line,
+    Pool,
+    PoolPurpose,
+    SourceKind,
+    Transaction,
+    TxKind,
+)
+from app.domain.pagination import Page, PageRequest
+
+
+@dataclass(frozen=True)
+class NewTransaction:
+    pool_id: int
+    kind: TxKind
+    amount_fen: int
+    on_date: dt.date
+    actor: str
+    category: Category | None = None
+    source_kind: SourceKind | None = None
+    voucher: str | None = None
+    memo: str | None = None
+    reverses_id: int | None = None
+
+
+class FundRepository(Protocol):
+    async def add_pool(
+        self,
+        *,
+        org_id: int,
+        name: str,
+        purpose: PoolPurpose,
+        categories: tuple[Category, ...],
+        now: dt.datetime,
+    ) -> int:
+        """Insert a pool with its pool and loans-receivable accounts; its id."""
+        ...
+
+    async def get_pool(self, pool_id: int) -> Pool | None: ...
+
+    async def lock_pools(self, pool_ids: list[int]) -> None:
+        """Lock the pool rows in ascending id order (PostgreSQL ``FOR UPDATE``); every movement
+        holds its pools' locks, so the accounts of a pool change one movement at a time."""
+        ...
+
+    async def pools_in_subtree(
+        self, path: str, *, purpose: PoolPurpose | None, page: PageRequest
+    ) -> Page[Pool]: ...
+
+    async def account(self, pool_id: int, ref: str) -> Account | None: ...
+
+    async def add_account(
+        self,
+        *,
+        pool_id: int,
+        kind: AccountKind,
+        ref: str,
+        label: str,
+        enterprise_id: int | None,
+        now: dt.datetime,
+    ) -> Account: ...
+
+    async def post(self, tx: NewTransaction, lines: list[Line], *, now: dt.datetime) -> int | None:
+        """Insert the transaction and its entries and move the balances, asset accounts only
+        when they stay at or above zero. The transaction id, or None (nothing written is
+        kept: the caller rolls back) when an asset account would go below zero."""
+        ...
+
+    async def get_transaction(self, tx_id: int) -> Transaction | None: ...
+
+    async def entries(self, account_id: int, *, page: PageRequest) -> Page[Entry]: ...
+
+    async def balance_before(self, account_id: int, day: dt.date) -> int:
+        """Sum of the account's entries dated before ``day``."""
+        ...
+
+    async def movements(
+        self, account_id: int, start: dt.date, end: dt.date
+    ) -> list[CategoryMovement]:
+        """The account's entries dated ``start``..``end`` summed by transaction kind and
+        category."""
+        ...
+
+    async def entries_between(
+        self, account_id: int, start: dt.date, end: dt.date, *, limit: int
+    ) -> list[Entry]: ...

@@ -1,0 +1,147 @@
+"""funding pools: fund_pools, fund_accounts, fund_transactions, fund_entries (the ledger)
+
+Revision ID: 0008
+Revises: 0004
+Create Date: 2026-11-22 21:25:14.300332
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "fund_pools",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("categories", sa.String(length=300), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name=op.f("fk_fund_pools_org_id_orgs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_pools")),
+    )
+    with op.batch_alter_table("fund_pools", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fund_pools_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "fund_accounts",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("pool_id", _ID, nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("ref", sa.String(length=64), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=True),
+        sa.Column("balance_fen", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind NOT IN ('pool', 'loans_receivable') OR balance_fen >= 0",
+            name=op.f("ck_fund_accounts_asset_not_negative"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_fund_accounts_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["fund_pools.id"], name=op.f("fk_fund_accounts_pool_id_fund_pools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_accounts")),
+        sa.UniqueConstraint("pool_id", "ref", name=op.f("uq_fund_accounts_pool_id_ref")),
+    )
+    with op.batch_alter_table("fund_accounts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fund_accounts_enterprise_id"), ["enterprise_id"], unique=False
+        )
+
+    op.create_table(
+        "fund_transactions",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("pool_id", _ID, nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=True),
+        sa.Column("source_kind", sa.String(length=32), nullable=True),
+        sa.Column("voucher", sa.String(length=100), nullable=True),
+        sa.Column("memo", sa.String(length=500), nullable=True),
+        sa.Column("on_date", sa.Date(), nullable=False),
+        sa.Column("reverses_id", _ID, nullable=True),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount_fen > 0", name=op.f("ck_fund_transactions_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["fund_pools.id"], name=op.f("fk_fund_transactions_pool_id_fund_pools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reverses_id"],
+            ["fund_transactions.id"],
+            name=op.f("fk_fund_transactions_reverses_id_fund_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_transactions")),
+        sa.UniqueConstraint("reverses_id", name=op.f("uq_fund_transactions_reverses_id")),
+    )
+    with op.batch_alter_table("fund_transactions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fund_transactions_pool_id"), ["pool_id"], unique=False)
+
+    op.create_table(
+        "fund_entries",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("transaction_id", _ID, nullable=False),
+        sa.Column("account_id", _ID, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("balance_after_fen", sa.BigInteger(), nullable=False),
+        sa.Column("on_date", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount_fen <> 0", name=op.f("ck_fund_entries_amount_nonzero")),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["fund_accounts.id"],
+            name=op.f("fk_fund_entries_account_id_fund_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["fund_transactions.id"],
+            name=op.f("fk_fund_entries_transaction_id_fund_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_entries")),
+    )
+    with op.batch_alter_table("fund_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fund_entries_account_id_on_date", ["account_id", "on_date"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_fund_entries_transaction_id"), ["transaction_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("fund_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fund_entries_transaction_id"))
+        batch_op.drop_index("ix_fund_entries_account_id_on_date")
+
+    op.drop_table("fund_entries")
+    with op.batch_alter_table("fund_transactions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fund_transactions_pool_id"))
+
+    op.drop_table("fund_transactions")
+    with op.batch_alter_table("fund_accounts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fund_accounts_enterprise_id"))
+
+    op.drop_table("fund_accounts")
+    with op.batch_alter_table("fund_pools", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fund_pools_org_id"))
+
+    op.drop_table("fund_pools")

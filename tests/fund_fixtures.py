@@ -1,0 +1,194 @@
+"""Helpers for the funding-ledger tests: API shortcuts and the ledger's invariants."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.models import (
+    AuditRow,
+    FundAccountRow,
+    FundEntryRow,
+    FundPoolRow,
+    FundTransactionRow,
+    IdempotencyRow,
+)
+
+_keys = itertools.count(1)
+
+
+def key() -> dict[str, str]:
+    """A fresh Idempotency-Key header."""
+    return {"Idempotency-Key": f"k-{next(_keys)}"}
+
+
+async def make_pool(
+    world: Any, client: Any, org: str = "park", purpose: str = "special_fund", **kw: Any
+) -> Any:
+    body = {
+        "org_id": world.ids[org],
+        "name": kw.pop("name", f"{org} {purpose}"),
+        "purpose": purpose,
+    }
+    body.update(kw)
+    r = await client.post("/api/v1/pools", headers=world.auth(), json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def contribute(
+    world: Any,
+    client: Any,
+    pool_id: int,
+    amount: str,
+    source_kind: str = "street_finance",
+    headers: dict[str, str] | None = None,
+    **kw: Any,
+) -> Any:
+    body = {"amount": amount, "source_kind": source_kind, "voucher": kw.pop("voucher", "V-1")}
+    body.update(kw)
+    r = await client.post(
+        f"/api/v1/pools/{pool_id}/contributions",
+        headers={**(headers or world.auth()), **key()},
+        json=body,
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def balance(world: Any, client: Any, pool_id: int) -> str:
+    r = await client.get(f"/api/v1/pools/{pool_id}", headers=world.auth())
+    assert r.status_code == 200, r.text
+    return str(r.json()["balance"])
+
+
+async def row_counts(container: Any) -> dict[str, int]:
+    """Rows per table the ledger writes, to prove a refusal writes nothing."""
+    out = {}
+    async with container.db.read_sessions() as s:
+        for row in (
+            FundPoolRow,
+            FundAccountRow,
+            FundTransactionRow,
+            FundEntryRow,
+            AuditRow,
+            IdempotencyRow,
+        ):
+            n = (await s.execute(sa.select(sa.func.count()).select_from(row))).scalar_one()
+            out[row.__tablename__] = int(n)
+        total = (await s.execute(sa.select(sa.func.sum(FundAccountRow.balance_fen)))).scalar()
+        out["balance_sum"] = int(total or 0)
+    return out
+
+
+async def assert_ledger_consistent(container: Any) -> None:
+    """Every balance equals the sum of its entries, every transaction balances, no asset
+    account is negative, and all the money in the books sums to zero (double entry)."""
+    async with container.db.read_sessions() as s:
+        sums = dict(
+            (
+                await s.execute(
+                    sa.select(
+                        FundEntryRow.account_id, sa.func.sum(FundEntryRow.amount_fen)
+                    ).group_by(FundEntryRow.account_id)
+                )
+            ).all()
+        )
+        for acc in (await s.execute(sa.select(FundAccountRow))).scalars():
+            assert acc.balance_fen == int(sums.get(acc.id, 0)), (acc.id, acc.balance_fen)
+            if acc.kind in ("pool", "loans_receivable"):
+                assert acc.balance_fen >= 0, acc.id
+        unbalanced = (
+            await s.execute(
+                sa.select(FundEntryRow.transaction_id)
+                .group_by(FundEntryRow.transaction_id)
+                .having(sa.func.sum(FundEntryRow.amount_fen) != 0)
+            )
+        ).all()
+        assert not unbalanced, unbalanced
+        orphans = (
+            await s.execute(
+                sa.select(sa.func.count())
+                .select_from(FundTransactionRow)
+                .outerjoin(FundEntryRow, FundEntryRow.transaction_id == FundTransactionRow.id)
+                .where(FundEntryRow.id.is_(None))
+            )
+        ).scalar_one()
+        assert orphans == 0
+        total = (await s.execute(sa.select(sa.func.sum(FundAccountRow.balance_fen)))).scalar()
+        assert int(total or 0) == 0
+
+
+# For tests/test_route_guard.py: objects to aim the fund routes at from another district.
+async def fund_samples(world: Any, client: Any) -> dict[str, Any]:
+    pool = await make_pool(world, client, name="guarded pool")
+    tx = await contribute(world, client, pool["id"], "100.00")
+    return {"pool_id": pool["id"], "transaction_id": tx["id"]}
+
+
+FUND_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/pools"): lambda s: {
+        "org_id": s["org_id"],
+        "name": "x",
+        "purpose": "special_fund",
+    },
+    ("POST", "/api/v1/pools/{pool_id}/contributions"): lambda s: {
+        "amount": "1.00",
+        "source_kind": "street_finance",
+        "voucher": "V-x",
+    },
+    ("POST", "/api/v1/fund-transactions/{transaction_id}/reverse"): lambda s: {"reason": "x"},
+}
+FUND_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/pools"): lambda s: {"org_id": s["org_id"]},
+}
+FUND_HEADERS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/api/v1/pools/{pool_id}/contributions"): {"Idempotency-Key": "guard-1"},
+    ("POST", "/api/v1/fund-transactions/{transaction_id}/reverse"): {"Idempotency-Key": "guard-2"},
+}
+FUND_GRAPHQL: dict[str, tuple[str, Any]] = {
+    "pool": ("query($id: Int!) { pool(id: $id) { id } }", lambda s: {"id": s["pool_id"]}),
+    "pools": (
+        "query($id: Int) { pools(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "poolEntries": (
+        "query($id: Int!) { poolEntries(poolId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["pool_id"]},
+    ),
+    "poolStatement": (
+        "query($id: Int!) { poolStatement(poolId: $id) { opening } }",
+        lambda s: {"id": s["pool_id"]},
+    ),
+    "fundTransaction": (
+        "query($id: Int!) { fundTransaction(id: $id) { id } }",
+        lambda s: {"id": s["transaction_id"]},
+    ),
+    "createPool": (
+        'mutation($id: Int!) { createPool(input: {orgId: $id, name: "x", '
+        "purpose: SPECIAL_FUND}) { errors { code } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "contribute": (
+        'mutation($id: Int!) { contribute(poolId: $id, idempotencyKey: "g1", input: '
+        '{amount: "1.00", sourceKind: STREET_FINANCE, voucher: "V"}) { errors { code } } }',
+        lambda s: {"id": s["pool_id"]},
+    ),
+    "reverseFundTransaction": (
+        'mutation($id: Int!) { reverseFundTransaction(id: $id, reason: "x", '
+        'idempotencyKey: "g2") { errors { code } } }',
+        lambda s: {"id": s["transaction_id"]},
+    ),
+}
+
+
+async def audit_rows(container: Any, target_type: str, target_id: int) -> list[AuditRow]:
+    async with container.db.read_sessions() as s:
+        stmt = (
+            sa.select(AuditRow)
+            .where(AuditRow.target_type == target_type, AuditRow.target_id == str(target_id))
+            .order_by(AuditRow.id)
+        )
+        return list((await s.execute(stmt)).scalars())

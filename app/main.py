@@ -19,6 +19,7 @@ from app.api.v1 import (
     coverage,
     enterprises,
     funds,
+    funds_spending,
     instructors,
     members,
     orgs,
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         members.router,
         pipeline.router,
         funds.router,
+        funds_spending.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -12,9 +12,11 @@ from app.db.models import (
     FundAccountRow,
     FundEntryRow,
     FundPoolRow,
+    FundSpendingRequestRow,
     FundTransactionRow,
     IdempotencyRow,
 )
+from app.domain.auth.scopes import Role
 
 _keys = itertools.count(1)
 
@@ -73,6 +75,7 @@ async def row_counts(container: Any) -> dict[str, int]:
             FundAccountRow,
             FundTransactionRow,
             FundEntryRow,
+            FundSpendingRequestRow,
             AuditRow,
             IdempotencyRow,
         ):
@@ -125,7 +128,9 @@ async def assert_ledger_consistent(container: Any) -> None:
 async def fund_samples(world: Any, client: Any) -> dict[str, Any]:
     pool = await make_pool(world, client, name="guarded pool")
     tx = await contribute(world, client, pool["id"], "100.00")
-    return {"pool_id": pool["id"], "transaction_id": tx["id"]}
+    samples = {"pool_id": pool["id"], "transaction_id": tx["id"]}
+    samples.update(await spending_samples(world, client, pool["id"]))
+    return samples
 
 
 FUND_BODIES: dict[tuple[str, str], Any] = {
@@ -192,3 +197,85 @@ async def audit_rows(container: Any, target_type: str, target_id: int) -> list[A
             .order_by(AuditRow.id)
         )
         return list((await s.execute(stmt)).scalars())
+
+
+async def ask(
+    world: Any,
+    client: Any,
+    pool_id: int,
+    amount: str,
+    org: str = "branch1",
+    category: str = "training",
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """A spending request, by the branch secretary of ``org`` unless other headers are given."""
+    r = await client.post(
+        "/api/v1/spending-requests",
+        headers=headers or world.auth(Role.BRANCH_SECRETARY, org),
+        json={
+            "pool_id": pool_id,
+            "org_id": world.ids[org],
+            "category": category,
+            "purpose": "党员培训班",
+            "amount": amount,
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def spending_samples(world: Any, client: Any, pool_id: int) -> dict[str, Any]:
+    req = await ask(world, client, pool_id, "1.00")
+    return {"request_id": req["id"]}
+
+
+SPENDING_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/spending-requests"): lambda s: {
+        "pool_id": s["pool_id"],
+        "org_id": s["org_id"],
+        "category": "training",
+        "purpose": "x",
+        "amount": "1.00",
+    },
+    ("POST", "/api/v1/spending-requests/{request_id}/approve"): lambda s: {},
+    ("POST", "/api/v1/spending-requests/{request_id}/reject"): lambda s: {},
+    ("POST", "/api/v1/spending-requests/{request_id}/withdraw"): lambda s: {},
+}
+SPENDING_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/spending-requests"): lambda s: {"org_id": s["org_id"]},
+}
+SPENDING_HEADERS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/api/v1/spending-requests/{request_id}/approve"): {"Idempotency-Key": "guard-3"},
+}
+SPENDING_GRAPHQL: dict[str, tuple[str, Any]] = {
+    "spendingRequest": (
+        "query($id: Int!) { spendingRequest(id: $id) { id } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "spendingRequests": (
+        "query($id: Int) { spendingRequests(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "requestSpending": (
+        "mutation($p: Int!, $o: Int!) { requestSpending(input: {poolId: $p, orgId: $o, "
+        'category: TRAINING, purpose: "x", amount: "1.00"}) { errors { code } } }',
+        lambda s: {"p": s["pool_id"], "o": s["org_id"]},
+    ),
+    "approveSpending": (
+        'mutation($id: Int!) { approveSpending(id: $id, idempotencyKey: "g3") '
+        "{ errors { code } } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "rejectSpending": (
+        "mutation($id: Int!) { rejectSpending(id: $id) { errors { code } } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "withdrawSpending": (
+        "mutation($id: Int!) { withdrawSpending(id: $id) { errors { code } } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+}
+FUND_BODIES |= SPENDING_BODIES
+FUND_QUERIES |= SPENDING_QUERIES
+FUND_HEADERS |= SPENDING_HEADERS
+FUND_GRAPHQL |= SPENDING_GRAPHQL

@@ -8,7 +8,8 @@ import asyncio
 import sqlalchemy as sa
 
 from app.db.models import FundTransactionRow
-from tests.fund_fixtures import assert_ledger_consistent, balance, make_pool
+from app.domain.auth.scopes import Role
+from tests.fund_fixtures import ask, assert_ledger_consistent, balance, contribute, make_pool
 
 
 async def test_concurrent_contributions_and_duplicate_keys(world, client, container):
@@ -42,4 +43,52 @@ async def test_concurrent_contributions_and_duplicate_keys(world, client, contai
     assert count == 12
     expected = sum(n * 100 + 1 for n in range(1, 13))
     assert await balance(world, client, pool["id"]) == f"{expected // 100}.{expected % 100:02d}"
+    await assert_ledger_consistent(container)
+
+
+async def test_concurrent_approvals_never_overdraw(world, client, container):
+    """Ten approvals of 300.00 against 1,000.00 at once, one of them sent twice with the same
+    key: three pay out, the rest are refused with a problem, the duplicate moves money once."""
+    park_admin = world.auth(Role.PARK_ADMIN, "park")
+    pool = await make_pool(world, client)
+    await contribute(world, client, pool["id"], "1000.00")
+    requests = [await ask(world, client, pool["id"], "300.00") for _ in range(10)]
+
+    def approve(req_id: int, key: str):
+        return client.post(
+            f"/api/v1/spending-requests/{req_id}/approve",
+            headers={**park_admin, "Idempotency-Key": key},
+        )
+
+    calls = [approve(r["id"], f"ap-{r['id']}") for r in requests]
+    calls.append(approve(requests[0]["id"], f"ap-{requests[0]['id']}"))
+    results = await asyncio.gather(*calls)
+    codes = [r.status_code for r in results]
+    assert set(codes) <= {200, 409, 422}, [r.text for r in results]
+    refused = [r.json()["code"] for r in results if r.status_code == 422]
+    assert set(refused) <= {"fund.insufficient_balance"}, refused
+    async with container.db.read_sessions() as s:
+        paid = (
+            await s.execute(
+                sa.select(sa.func.count())
+                .select_from(FundTransactionRow)
+                .where(FundTransactionRow.kind == "spending")
+            )
+        ).scalar_one()
+    assert paid == 3
+    assert await balance(world, client, pool["id"]) == "100.00"
+    # The duplicate answered like the first (or "in progress"), never a second payout; a
+    # refused first attempt leaves the key unused, so the duplicate is refused on its own.
+    first, dup = results[0], results[-1]
+    if first.status_code == 200 and dup.status_code == 200:
+        assert dup.json() == first.json()
+    elif dup.status_code != 409:
+        assert (dup.status_code, dup.json()["code"]) == (first.status_code, first.json()["code"])
+    statuses = [
+        (await client.get(f"/api/v1/spending-requests/{r['id']}", headers=park_admin)).json()[
+            "status"
+        ]
+        for r in requests
+    ]
+    assert statuses.count("approved") == 3 and statuses.count("pending") == 7
     await assert_ledger_consistent(container)

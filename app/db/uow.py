@@ -21,7 +21,7 @@ from app.db.repositories.enterprises import (
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
-from app.db.repositories.funds import SqlFundRepository
+from app.db.repositories.funds import SqlFundRepository, SqlSpendingRepository
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
@@ -75,6 +75,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
         self.funds = SqlFundRepository(s)
+        self.spending = SqlSpendingRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

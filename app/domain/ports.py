@@ -16,7 +16,7 @@ from app.domain.enterprises.ports import (
     EnterpriseRepository,
     InstructorRepository,
 )
-from app.domain.funds.ports import FundRepository
+from app.domain.funds.ports import FundRepository, SpendingRepository
 from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
@@ -87,6 +87,9 @@ class UnitOfWork(Protocol):
 
     @property
     def funds(self) -> FundRepository: ...
+
+    @property
+    def spending(self) -> SpendingRepository: ...
 
     async def commit(self) -> None: ...
 

@@ -19,6 +19,7 @@ from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
 from app.graphql.fund_mutations import FundMutations
 from app.graphql.fund_queries import FundQueries
+from app.graphql.fund_spending import SpendingMutations, SpendingQueries
 from app.graphql.member_mutations import MemberMutations
 from app.graphql.member_queries import MemberQueries
 from app.graphql.mutations import OrgMutations
@@ -29,13 +30,20 @@ from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, FundQueries):
+class Query(
+    OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, FundQueries, SpendingQueries
+):
     pass
 
 
 @strawberry.type
 class Mutation(
-    OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations, FundMutations
+    OrgMutations,
+    EnterpriseMutations,
+    MemberMutations,
+    PipelineMutations,
+    FundMutations,
+    SpendingMutations,
 ):
     pass
 

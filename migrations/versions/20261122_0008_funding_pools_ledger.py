@@ -1,4 +1,5 @@
 """funding pools: fund_pools, fund_accounts, fund_transactions, fund_entries (the ledger)
+and fund_spending_requests
 
 Revision ID: 0008
 Revises: 0004
@@ -126,8 +127,55 @@ def upgrade() -> None:
             batch_op.f("ix_fund_entries_transaction_id"), ["transaction_id"], unique=False
         )
 
+    op.create_table(
+        "fund_spending_requests",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("pool_id", _ID, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("purpose", sa.String(length=500), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("requested_by", sa.String(length=100), nullable=False),
+        sa.Column("decided_by", sa.String(length=100), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decision_note", sa.String(length=500), nullable=True),
+        sa.Column("transaction_id", _ID, nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "amount_fen > 0", name=op.f("ck_fund_spending_requests_amount_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["orgs.id"], name=op.f("fk_fund_spending_requests_org_id_orgs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["pool_id"],
+            ["fund_pools.id"],
+            name=op.f("fk_fund_spending_requests_pool_id_fund_pools"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["fund_transactions.id"],
+            name=op.f("fk_fund_spending_requests_transaction_id_fund_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_spending_requests")),
+        sa.UniqueConstraint(
+            "transaction_id", name=op.f("uq_fund_spending_requests_transaction_id")
+        ),
+    )
+    with op.batch_alter_table("fund_spending_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fund_spending_requests_pool_id_status", ["pool_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_fund_spending_requests_org_id"), ["org_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("fund_spending_requests")
     with op.batch_alter_table("fund_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fund_entries_transaction_id"))
         batch_op.drop_index("ix_fund_entries_account_id_on_date")

@@ -13,6 +13,7 @@ from app.db.models.funds import (
     FundAccountRow,
     FundEntryRow,
     FundPoolRow,
+    FundSpendingRequestRow,
     FundTransactionRow,
 )
 from app.db.models.members import (
@@ -30,6 +31,7 @@ __all__ = [
     "FundAccountRow",
     "FundEntryRow",
     "FundPoolRow",
+    "FundSpendingRequestRow",
     "FundTransactionRow",
     "IdempotencyRow",
     "InstructorAssignmentRow",

@@ -92,3 +92,32 @@ class FundEntryRow(Base):
     balance_after_fen: Mapped[int] = mapped_column(Fen)
     on_date: Mapped[dt.date]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FundSpendingRequestRow(Base):
+    """A request for money from a pool by an organisation in the pool owner's subtree; an
+    approval pays out through ``transaction_id`` in the same database transaction."""
+
+    __tablename__ = "fund_spending_requests"
+    __table_args__ = (
+        sa.Index("ix_fund_spending_requests_pool_id_status", "pool_id", "status"),
+        sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    pool_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_pools.id"))
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(32))
+    purpose: Mapped[str] = mapped_column(sa.String(500))
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    status: Mapped[str] = mapped_column(sa.String(16))
+    requested_by: Mapped[str] = mapped_column(sa.String(100))
+    decided_by: Mapped[str | None] = mapped_column(sa.String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(sa.String(500))
+    transaction_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fund_transactions.id"), unique=True
+    )
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

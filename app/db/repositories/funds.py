@@ -13,6 +13,7 @@ from app.db.models import (
     FundAccountRow,
     FundEntryRow,
     FundPoolRow,
+    FundSpendingRequestRow,
     FundTransactionRow,
     OrgRow,
 )
@@ -27,11 +28,13 @@ from app.domain.funds.model import (
     Line,
     Pool,
     PoolPurpose,
+    RequestStatus,
     SourceKind,
+    SpendingRequest,
     Transaction,
     TxKind,
 )
-from app.domain.funds.ports import NewTransaction
+from app.domain.funds.ports import NewSpendingRequest, NewTransaction
 from app.domain.orgs.model import subtree_bounds
 from app.domain.pagination import Page, PageRequest
 
@@ -363,3 +366,124 @@ class SqlFundRepository:
             .limit(limit)
         )
         return [to_entry(r) for r in await self.s.execute(stmt)]
+
+
+_POOL_ORG = aliased(OrgRow, name="pool_org")
+_REQUEST_COLUMNS = [
+    *FundSpendingRequestRow.__table__.c,
+    OrgRow.path.label("org_path"),
+    _POOL_ORG.path.label("pool_org_path"),
+]
+
+
+def _request_select() -> sa.Select[Any]:
+    return (
+        sa.select(*_REQUEST_COLUMNS)
+        .join(OrgRow, OrgRow.id == FundSpendingRequestRow.org_id)
+        .join(FundPoolRow, FundPoolRow.id == FundSpendingRequestRow.pool_id)
+        .join(_POOL_ORG, _POOL_ORG.id == FundPoolRow.org_id)
+    )
+
+
+def to_request(row: Any) -> SpendingRequest:
+    return SpendingRequest(
+        id=row.id,
+        pool_id=row.pool_id,
+        pool_org_path=row.pool_org_path,
+        org_id=row.org_id,
+        org_path=row.org_path,
+        category=Category(row.category),
+        purpose=row.purpose,
+        amount_fen=int(row.amount_fen),
+        status=RequestStatus(row.status),
+        requested_by=row.requested_by,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_note=row.decision_note,
+        transaction_id=row.transaction_id,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlSpendingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, new: NewSpendingRequest, *, now: dt.datetime) -> int:
+        stmt = (
+            sa.insert(FundSpendingRequestRow)
+            .values(
+                pool_id=new.pool_id,
+                org_id=new.org_id,
+                category=new.category.value,
+                purpose=new.purpose,
+                amount_fen=new.amount_fen,
+                status=RequestStatus.PENDING.value,
+                requested_by=new.requested_by[:100],
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(FundSpendingRequestRow.id)
+        )
+        return int((await self.s.execute(stmt)).scalar_one())
+
+    async def get(self, request_id: int) -> SpendingRequest | None:
+        stmt = _request_select().where(FundSpendingRequestRow.id == request_id)
+        row = (await self.s.execute(stmt)).first()
+        return to_request(row) if row else None
+
+    async def in_subtree(
+        self,
+        path: str,
+        *,
+        pool_id: int | None,
+        status: RequestStatus | None,
+        page: PageRequest,
+    ) -> Page[SpendingRequest]:
+        lo, hi = subtree_bounds(path)
+        stmt = _request_select().where(OrgRow.path >= lo, OrgRow.path < hi)
+        if pool_id is not None:
+            stmt = stmt.where(FundSpendingRequestRow.pool_id == pool_id)
+        if status is not None:
+            stmt = stmt.where(FundSpendingRequestRow.status == status.value)
+        rows, nxt = await keyset_page(
+            self.s,
+            stmt,
+            key_col=FundSpendingRequestRow.id,
+            desc=False,
+            id_col=FundSpendingRequestRow.id,
+            page=page,
+        )
+        return Page([to_request(r) for r in rows], nxt)
+
+    async def decide(
+        self,
+        request_id: int,
+        *,
+        status: RequestStatus,
+        decided_by: str,
+        note: str | None,
+        transaction_id: int | None,
+        now: dt.datetime,
+    ) -> bool:
+        stmt = (
+            sa.update(FundSpendingRequestRow)
+            .where(
+                FundSpendingRequestRow.id == request_id,
+                FundSpendingRequestRow.status == RequestStatus.PENDING.value,
+            )
+            .values(
+                status=status.value,
+                decided_by=decided_by[:100],
+                decided_at=now,
+                decision_note=note,
+                transaction_id=transaction_id,
+                version=FundSpendingRequestRow.version + 1,
+                updated_at=now,
+            )
+        )
+        result: Any = await self.s.execute(stmt)
+        return bool(result.rowcount)

@@ -70,6 +70,11 @@ async def lock_pool(uow: UnitOfWork, actor: Principal, pool_id: int) -> Pool:
     return await load_pool(uow, actor, pool_id)
 
 
+async def lock_pool_unchecked(uow: UnitOfWork, pool_id: int) -> None:
+    """Lock a pool the caller has already authorised through another object (a request)."""
+    await uow.funds.lock_pools([pool_id])
+
+
 async def pool_account_id(uow: UnitOfWork, pool_id: int, ref: str = POOL_REF) -> int:
     account = await uow.funds.account(pool_id, ref)
     assert account is not None, f"pool {pool_id} lacks its {ref} account"

@@ -129,3 +129,51 @@ messages.register(
         ),
     }
 )
+
+messages.register(
+    {
+        "fund.request_not_found": (
+            "支出申请不存在",
+            "Spending request not found",
+            "找不到支出申请 {id}。",
+            "Spending request {id} was not found.",
+        ),
+        "fund.purpose_required": (
+            "缺少用途",
+            "Purpose required",
+            "支出申请须说明用途。",
+            "A spending request states its purpose.",
+        ),
+        "fund.category_not_allowed": (
+            "资金池不允许此类支出",
+            "Category not allowed",
+            "资金池不允许 {category} 类支出；允许的类别：{allowed}。",
+            "The pool does not allow {category} spending; allowed: {allowed}.",
+        ),
+        "fund.request_decided": (
+            "申请已处理",
+            "Request already decided",
+            "支出申请 {id} 已是 {status} 状态，不能再处理或撤回。",
+            "Spending request {id} is already {status}; it cannot be decided or withdrawn.",
+        ),
+        "fund.approver_not_above": (
+            "审批组织不在上级",
+            "Approver is not above",
+            "支出申请 {id} 须由资金池所属组织或其上级组织审批（支部负责、党委把关）。",
+            "Spending request {id} is decided by the pool owner's organisation or one above it.",
+        ),
+        "fund.self_approval": (
+            "不能审批自己的申请",
+            "Cannot decide your own request",
+            "支出申请 {id} 是您提出的，须由他人审批。",
+            "You made spending request {id}; someone else decides it.",
+        ),
+        "fund.approval_limit_exceeded": (
+            "超出审批权限",
+            "Approval limit exceeded",
+            "金额 {amount} 超出您的审批权限（{limit}），须由上级审批。",
+            "The amount {amount} exceeds your approval limit ({limit}); an organisation "
+            "above must approve it.",
+        ),
+    }
+)

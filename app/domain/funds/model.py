@@ -113,6 +113,37 @@ class TxKind(StrEnum):
     REVERSAL = "reversal"
 
 
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class SpendingRequest:
+    """An organisation asks a pool above it (or its own) for money in a category; the pool
+    owner's staff or an organisation above decides (支部负责、党委把关)."""
+
+    id: int
+    pool_id: int
+    pool_org_path: str
+    org_id: int  # the requesting organisation
+    org_path: str
+    category: Category
+    purpose: str
+    amount_fen: int
+    status: RequestStatus
+    requested_by: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str | None
+    transaction_id: int | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
 @dataclass(frozen=True)
 class Pool:
     id: int

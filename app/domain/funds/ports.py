@@ -15,7 +15,9 @@ from app.domain.funds.model import (
     Line,
     Pool,
     PoolPurpose,
+    RequestStatus,
     SourceKind,
+    SpendingRequest,
     Transaction,
     TxKind,
 )
@@ -97,3 +99,43 @@ class FundRepository(Protocol):
     async def entries_between(
         self, account_id: int, start: dt.date, end: dt.date, *, limit: int
     ) -> list[Entry]: ...
+
+
+@dataclass(frozen=True)
+class NewSpendingRequest:
+    pool_id: int
+    org_id: int
+    category: Category
+    purpose: str
+    amount_fen: int
+    requested_by: str
+
+
+class SpendingRepository(Protocol):
+    async def add(self, new: NewSpendingRequest, *, now: dt.datetime) -> int: ...
+
+    async def get(self, request_id: int) -> SpendingRequest | None: ...
+
+    async def in_subtree(
+        self,
+        path: str,
+        *,
+        pool_id: int | None,
+        status: RequestStatus | None,
+        page: PageRequest,
+    ) -> Page[SpendingRequest]:
+        """Requests whose requesting organisation lies in the subtree at ``path``."""
+        ...
+
+    async def decide(
+        self,
+        request_id: int,
+        *,
+        status: RequestStatus,
+        decided_by: str,
+        note: str | None,
+        transaction_id: int | None,
+        now: dt.datetime,
+    ) -> bool:
+        """Move a pending request to ``status``; False when it is no longer pending."""
+        ...

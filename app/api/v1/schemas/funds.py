@@ -16,7 +16,9 @@ from app.domain.funds.model import (
     Entry,
     Pool,
     PoolPurpose,
+    RequestStatus,
     SourceKind,
+    SpendingRequest,
     Statement,
     Transaction,
     TxKind,
@@ -193,4 +195,54 @@ class StatementOut(BaseModel):
             outflow=format_money(s.outflow_fen),
             closing=format_money(s.closing_fen),
             movements=[MovementOut.of(m) for m in s.movements],
+        )
+
+
+class SpendingRequestCreate(Strict):
+    pool_id: Id = Field(description="A pool owned by the requesting organisation or one above.")
+    org_id: Id = Field(description="The requesting organisation, in your subtree.")
+    category: Category = Field(description="One of the pool's allowed categories.")
+    purpose: str = Field(min_length=1, max_length=500)
+    amount: str = Field(max_length=32, description=AMOUNT_DOC, examples=["12000.00"])
+
+
+class DecisionIn(Strict):
+    note: str | None = Field(default=None, max_length=500)
+
+
+class SpendingRequestOut(BaseModel):
+    id: int
+    pool_id: int
+    org_id: int = Field(description="The requesting organisation.")
+    category: Category
+    purpose: str
+    amount: str
+    status: RequestStatus
+    requested_by: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str | None
+    transaction_id: int | None = Field(description="The payout, once approved.")
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, r: SpendingRequest) -> SpendingRequestOut:
+        return cls(
+            id=r.id,
+            pool_id=r.pool_id,
+            org_id=r.org_id,
+            category=r.category,
+            purpose=r.purpose,
+            amount=format_money(r.amount_fen),
+            status=r.status,
+            requested_by=r.requested_by,
+            decided_by=r.decided_by,
+            decided_at=r.decided_at,
+            decision_note=r.decision_note,
+            transaction_id=r.transaction_id,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
         )

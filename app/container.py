@@ -55,6 +55,9 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         term_years_committee=settings.term_years_committee,
         page_size_max=settings.page_size_max,
         spending_approval_limits_fen=approval_limits(settings),
+        loan_exposure_limit_fen=parse_money(
+            settings.funds_loan_exposure_limit, pointer="/funds_loan_exposure_limit"
+        ),
     )
     return Container(
         settings=settings,

@@ -19,6 +19,7 @@ from app.api.v1 import (
     coverage,
     enterprises,
     funds,
+    funds_loans,
     funds_spending,
     instructors,
     members,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         pipeline.router,
         funds.router,
         funds_spending.router,
+        funds_loans.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

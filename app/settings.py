@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     funds_approval_limit_park_admin: str = "50000.00"
     funds_approval_limit_street_admin: str = "500000.00"
     funds_approval_limit_district_admin: str = ""
+    # What one enterprise may owe a mutual-aid pool at a time (approved plus outstanding), yuan.
+    funds_loan_exposure_limit: str = "2000000.00"
 
     page_size_default: int = 50
     page_size_max: int = 200

@@ -17,6 +17,7 @@ from app.db.models import (
     IdempotencyRow,
 )
 from app.domain.auth.scopes import Role
+from tests.enterprise_fixtures import make_enterprise
 
 _keys = itertools.count(1)
 
@@ -130,6 +131,7 @@ async def fund_samples(world: Any, client: Any) -> dict[str, Any]:
     tx = await contribute(world, client, pool["id"], "100.00")
     samples = {"pool_id": pool["id"], "transaction_id": tx["id"]}
     samples.update(await spending_samples(world, client, pool["id"]))
+    samples.update(await loan_samples(world, client))
     return samples
 
 
@@ -279,3 +281,110 @@ FUND_BODIES |= SPENDING_BODIES
 FUND_QUERIES |= SPENDING_QUERIES
 FUND_HEADERS |= SPENDING_HEADERS
 FUND_GRAPHQL |= SPENDING_GRAPHQL
+
+
+async def apply_loan(
+    world: Any,
+    client: Any,
+    pool_id: int,
+    enterprise_id: int,
+    amount: str,
+    schedule: list[tuple[str, str]],
+    guarantees: list[tuple[int, str]] | None = None,
+) -> Any:
+    r = await client.post(
+        "/api/v1/loans",
+        headers=world.auth(),
+        json={
+            "pool_id": pool_id,
+            "enterprise_id": enterprise_id,
+            "amount": amount,
+            "purpose": "疫情期间应急周转",
+            "schedule": [{"due_on": d, "amount": a} for d, a in schedule],
+            "guarantees": [{"enterprise_id": e, "amount": a} for e, a in guarantees or []],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def lend(world: Any, client: Any, *args: Any, **kw: Any) -> Any:
+    """Apply (district), approve and disburse (park committee): the loan, disbursed."""
+    loan = await apply_loan(world, client, *args, **kw)
+    park = world.auth(Role.PARK_ADMIN, "park")
+    r = await client.post(f"/api/v1/loans/{loan['id']}/approve", headers=park)
+    assert r.status_code == 200, r.text
+    r = await client.post(f"/api/v1/loans/{loan['id']}/disburse", headers={**park, **key()})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def repay(world: Any, client: Any, loan_id: int, amount: str) -> Any:
+    r = await client.post(
+        f"/api/v1/loans/{loan_id}/repayments",
+        headers={**world.auth(Role.PARK_ADMIN, "park"), **key()},
+        json={"amount": amount, "voucher": "HK"},
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def loan_samples(world: Any, client: Any) -> dict[str, Any]:
+    pool = await make_pool(world, client, purpose="mutual_aid", name="guarded mutual aid")
+    await contribute(world, client, pool["id"], "1000.00", "park_operator")
+    ent = await make_enterprise(world, client, 90101)
+    loan = await apply_loan(
+        world, client, pool["id"], ent["id"], "10.00", [("2999-01-01", "10.00")]
+    )
+    return {"loan_id": loan["id"], "loan_pool_id": pool["id"], "borrower_id": ent["id"]}
+
+
+LOAN_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/loans"): lambda s: {
+        "pool_id": s["loan_pool_id"],
+        "enterprise_id": s["borrower_id"],
+        "amount": "1.00",
+        "purpose": "x",
+        "schedule": [{"due_on": "2999-01-01", "amount": "1.00"}],
+    },
+    ("POST", "/api/v1/loans/{loan_id}/approve"): lambda s: {},
+    ("POST", "/api/v1/loans/{loan_id}/disburse"): lambda s: {},
+    ("POST", "/api/v1/loans/{loan_id}/repayments"): lambda s: {"amount": "1.00"},
+}
+LOAN_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/loans"): lambda s: {"org_id": s["org_id"]},
+}
+LOAN_HEADERS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/api/v1/loans/{loan_id}/disburse"): {"Idempotency-Key": "guard-4"},
+    ("POST", "/api/v1/loans/{loan_id}/repayments"): {"Idempotency-Key": "guard-5"},
+}
+LOAN_GRAPHQL: dict[str, tuple[str, Any]] = {
+    "loan": ("query($id: Int!) { loan(id: $id) { id } }", lambda s: {"id": s["loan_id"]}),
+    "loans": (
+        "query($id: Int) { loans(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "applyForLoan": (
+        "mutation($p: Int!, $e: Int!) { applyForLoan(input: {poolId: $p, enterpriseId: $e, "
+        'amount: "1.00", purpose: "x", schedule: [{dueOn: "2999-01-01", amount: "1.00"}]}) '
+        "{ errors { code } } }",
+        lambda s: {"p": s["loan_pool_id"], "e": s["borrower_id"]},
+    ),
+    "approveLoan": (
+        "mutation($id: Int!) { approveLoan(id: $id) { errors { code } } }",
+        lambda s: {"id": s["loan_id"]},
+    ),
+    "disburseLoan": (
+        'mutation($id: Int!) { disburseLoan(id: $id, idempotencyKey: "g4") { errors { code } } }',
+        lambda s: {"id": s["loan_id"]},
+    ),
+    "repayLoan": (
+        'mutation($id: Int!) { repayLoan(id: $id, amount: "1.00", idempotencyKey: "g5") '
+        "{ errors { code } } }",
+        lambda s: {"id": s["loan_id"]},
+    ),
+}
+FUND_BODIES |= LOAN_BODIES
+FUND_QUERIES |= LOAN_QUERIES
+FUND_HEADERS |= LOAN_HEADERS
+FUND_GRAPHQL |= LOAN_GRAPHQL

@@ -9,7 +9,15 @@ import sqlalchemy as sa
 
 from app.db.models import FundTransactionRow
 from app.domain.auth.scopes import Role
-from tests.fund_fixtures import ask, assert_ledger_consistent, balance, contribute, make_pool
+from tests.enterprise_fixtures import make_enterprise
+from tests.fund_fixtures import (
+    ask,
+    assert_ledger_consistent,
+    balance,
+    contribute,
+    lend,
+    make_pool,
+)
 
 
 async def test_concurrent_contributions_and_duplicate_keys(world, client, container):
@@ -91,4 +99,34 @@ async def test_concurrent_approvals_never_overdraw(world, client, container):
         for r in requests
     ]
     assert statuses.count("approved") == 3 and statuses.count("pending") == 7
+    await assert_ledger_consistent(container)
+
+
+async def test_concurrent_repayments_never_exceed_the_loan(world, client, container):
+    """Five repayments of 300.00 against 1,000.00 outstanding at once: three land, the others
+    are refused, and loans receivable never goes below zero."""
+    pool = await make_pool(world, client, purpose="mutual_aid")
+    await contribute(world, client, pool["id"], "5000.00", "park_operator")
+    ent = await make_enterprise(world, client, 4501)
+    loan = await lend(world, client, pool["id"], ent["id"], "1000.00", [("2999-01-01", "1000.00")])
+    park = world.auth(Role.PARK_ADMIN, "park")
+    results = await asyncio.gather(
+        *[
+            client.post(
+                f"/api/v1/loans/{loan['id']}/repayments",
+                headers={**park, "Idempotency-Key": f"rp-{n}"},
+                json={"amount": "300.00"},
+            )
+            for n in range(5)
+        ]
+    )
+    codes = sorted(r.status_code for r in results)
+    assert codes == [200, 200, 200, 422, 422], [r.text for r in results]
+    assert {r.json()["code"] for r in results if r.status_code == 422} == {
+        "fund.repayment_exceeds_outstanding"
+    }
+    got = (await client.get(f"/api/v1/loans/{loan['id']}", headers=park)).json()
+    assert (got["repaid"], got["outstanding"]) == ("900.00", "100.00")
+    pool_now = (await client.get(f"/api/v1/pools/{pool['id']}", headers=park)).json()
+    assert (pool_now["balance"], pool_now["loans_outstanding"]) == ("4900.00", "100.00")
     await assert_ledger_consistent(container)

@@ -21,7 +21,11 @@ from app.db.repositories.enterprises import (
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
-from app.db.repositories.funds import SqlFundRepository, SqlSpendingRepository
+from app.db.repositories.funds import (
+    SqlFundRepository,
+    SqlLoanRepository,
+    SqlSpendingRepository,
+)
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
@@ -76,6 +80,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(s, self.clock)
         self.funds = SqlFundRepository(s)
         self.spending = SqlSpendingRepository(s)
+        self.loans = SqlLoanRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

@@ -17,3 +17,5 @@ class Policy:
     spending_approval_limits_fen: Mapping[str, int] = field(
         default_factory=lambda: {"park_admin": 5_000_000, "street_admin": 50_000_000}
     )
+    # Mutual-aid pools: what one borrower may owe a pool (approved and outstanding), in fen.
+    loan_exposure_limit_fen: int = 200_000_000

@@ -16,7 +16,7 @@ from app.domain.enterprises.ports import (
     EnterpriseRepository,
     InstructorRepository,
 )
-from app.domain.funds.ports import FundRepository, SpendingRepository
+from app.domain.funds.ports import FundRepository, LoanRepository, SpendingRepository
 from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
@@ -90,6 +90,9 @@ class UnitOfWork(Protocol):
 
     @property
     def spending(self) -> SpendingRepository: ...
+
+    @property
+    def loans(self) -> LoanRepository: ...
 
     async def commit(self) -> None: ...
 

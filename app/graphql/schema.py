@@ -17,6 +17,7 @@ from app.graphql.context import Context
 from app.graphql.enterprise_mutations import EnterpriseMutations
 from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
+from app.graphql.fund_loans import LoanMutations, LoanQueries
 from app.graphql.fund_mutations import FundMutations
 from app.graphql.fund_queries import FundQueries
 from app.graphql.fund_spending import SpendingMutations, SpendingQueries
@@ -31,7 +32,13 @@ from app.settings import Settings
 
 @strawberry.type
 class Query(
-    OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, FundQueries, SpendingQueries
+    OrgQueries,
+    EnterpriseQueries,
+    MemberQueries,
+    PipelineQueries,
+    FundQueries,
+    SpendingQueries,
+    LoanQueries,
 ):
     pass
 
@@ -44,6 +51,7 @@ class Mutation(
     PipelineMutations,
     FundMutations,
     SpendingMutations,
+    LoanMutations,
 ):
     pass
 

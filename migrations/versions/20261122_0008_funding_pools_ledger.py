@@ -1,5 +1,6 @@
 """funding pools: fund_pools, fund_accounts, fund_transactions, fund_entries (the ledger)
-and fund_spending_requests
+fund_spending_requests and the mutual-aid loans (fund_loans, fund_loan_installments,
+fund_loan_guarantees, fund_loan_repayments)
 
 Revision ID: 0008
 Revises: 0004
@@ -173,8 +174,136 @@ def upgrade() -> None:
             batch_op.f("ix_fund_spending_requests_org_id"), ["org_id"], unique=False
         )
 
+    op.create_table(
+        "fund_loans",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("pool_id", _ID, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("purpose", sa.String(length=500), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("applied_by", sa.String(length=100), nullable=False),
+        sa.Column("approved_by", sa.String(length=100), nullable=True),
+        sa.Column("disbursed_on", sa.Date(), nullable=True),
+        sa.Column("disbursement_id", _ID, nullable=True),
+        sa.Column("repaid_fen", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("next_due_on", sa.Date(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount_fen > 0", name=op.f("ck_fund_loans_amount_positive")),
+        sa.CheckConstraint(
+            "repaid_fen >= 0 AND repaid_fen <= amount_fen",
+            name=op.f("ck_fund_loans_repaid_bounded"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["disbursement_id"],
+            ["fund_transactions.id"],
+            name=op.f("fk_fund_loans_disbursement_id_fund_transactions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_fund_loans_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["pool_id"], ["fund_pools.id"], name=op.f("fk_fund_loans_pool_id_fund_pools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_loans")),
+        sa.UniqueConstraint("disbursement_id", name=op.f("uq_fund_loans_disbursement_id")),
+    )
+    with op.batch_alter_table("fund_loans", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fund_loans_pool_id_enterprise_id", ["pool_id", "enterprise_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_fund_loans_pool_id_status_next_due_on",
+            ["pool_id", "status", "next_due_on"],
+            unique=False,
+        )
+
+    op.create_table(
+        "fund_loan_guarantees",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("loan_id", _ID, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint("amount_fen > 0", name=op.f("ck_fund_loan_guarantees_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_fund_loan_guarantees_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["loan_id"], ["fund_loans.id"], name=op.f("fk_fund_loan_guarantees_loan_id_fund_loans")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_loan_guarantees")),
+        sa.UniqueConstraint(
+            "loan_id", "enterprise_id", name=op.f("uq_fund_loan_guarantees_loan_id_enterprise_id")
+        ),
+    )
+    with op.batch_alter_table("fund_loan_guarantees", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fund_loan_guarantees_enterprise_id"), ["enterprise_id"], unique=False
+        )
+
+    op.create_table(
+        "fund_loan_installments",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("loan_id", _ID, nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint(
+            "amount_fen > 0", name=op.f("ck_fund_loan_installments_amount_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["loan_id"],
+            ["fund_loans.id"],
+            name=op.f("fk_fund_loan_installments_loan_id_fund_loans"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_loan_installments")),
+        sa.UniqueConstraint("loan_id", "seq", name=op.f("uq_fund_loan_installments_loan_id_seq")),
+    )
+    op.create_table(
+        "fund_loan_repayments",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("loan_id", _ID, nullable=False),
+        sa.Column("transaction_id", _ID, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("on_date", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["loan_id"], ["fund_loans.id"], name=op.f("fk_fund_loan_repayments_loan_id_fund_loans")
+        ),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["fund_transactions.id"],
+            name=op.f("fk_fund_loan_repayments_transaction_id_fund_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_loan_repayments")),
+        sa.UniqueConstraint("transaction_id", name=op.f("uq_fund_loan_repayments_transaction_id")),
+    )
+    with op.batch_alter_table("fund_loan_repayments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fund_loan_repayments_loan_id"), ["loan_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("fund_loan_repayments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fund_loan_repayments_loan_id"))
+
+    op.drop_table("fund_loan_repayments")
+    op.drop_table("fund_loan_installments")
+    with op.batch_alter_table("fund_loan_guarantees", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fund_loan_guarantees_enterprise_id"))
+
+    op.drop_table("fund_loan_guarantees")
+    with op.batch_alter_table("fund_loans", schema=None) as batch_op:
+        batch_op.drop_index("ix_fund_loans_pool_id_status_next_due_on")
+        batch_op.drop_index("ix_fund_loans_pool_id_enterprise_id")
+
+    op.drop_table("fund_loans")
     op.drop_table("fund_spending_requests")
     with op.batch_alter_table("fund_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fund_entries_transaction_id"))

@@ -121,3 +121,78 @@ class FundSpendingRequestRow(Base):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FundLoanRow(Base):
+    """An emergency loan from a mutual-aid pool to an enterprise. ``repaid_fen`` and
+    ``next_due_on`` are maintained by every repayment (under the pool's lock), so overdue
+    loans are one indexed range."""
+
+    __tablename__ = "fund_loans"
+    __table_args__ = (
+        sa.Index("ix_fund_loans_pool_id_status_next_due_on", "pool_id", "status", "next_due_on"),
+        sa.Index("ix_fund_loans_pool_id_enterprise_id", "pool_id", "enterprise_id"),
+        sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+        sa.CheckConstraint("repaid_fen >= 0 AND repaid_fen <= amount_fen", name="repaid_bounded"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    pool_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_pools.id"))
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    purpose: Mapped[str] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    applied_by: Mapped[str] = mapped_column(sa.String(100))
+    approved_by: Mapped[str | None] = mapped_column(sa.String(100))
+    disbursed_on: Mapped[dt.date | None]
+    disbursement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fund_transactions.id"), unique=True
+    )
+    repaid_fen: Mapped[int] = mapped_column(Fen, default=0, server_default="0")
+    next_due_on: Mapped[dt.date | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FundLoanInstallmentRow(Base):
+    """The repayment schedule of a loan, in order."""
+
+    __tablename__ = "fund_loan_installments"
+    __table_args__ = (
+        sa.UniqueConstraint("loan_id", "seq"),
+        sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_loans.id"))
+    seq: Mapped[int]
+    due_on: Mapped[dt.date]
+    amount_fen: Mapped[int] = mapped_column(Fen)
+
+
+class FundLoanGuaranteeRow(Base):
+    """An enterprise guaranteeing part of a loan (互相担保 / 联保)."""
+
+    __tablename__ = "fund_loan_guarantees"
+    __table_args__ = (
+        sa.UniqueConstraint("loan_id", "enterprise_id"),
+        sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_loans.id"))
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Fen)
+
+
+class FundLoanRepaymentRow(Base):
+    """A repayment of a loan: the ledger transaction that brought the money back."""
+
+    __tablename__ = "fund_loan_repayments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_loans.id"), index=True)
+    transaction_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_transactions.id"), unique=True)
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    on_date: Mapped[dt.date]

@@ -10,8 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.db.models import (
+    EnterpriseRow,
     FundAccountRow,
     FundEntryRow,
+    FundLoanGuaranteeRow,
+    FundLoanInstallmentRow,
+    FundLoanRepaymentRow,
+    FundLoanRow,
     FundPoolRow,
     FundSpendingRequestRow,
     FundTransactionRow,
@@ -25,7 +30,11 @@ from app.domain.funds.model import (
     Category,
     CategoryMovement,
     Entry,
+    Guarantee,
+    Installment,
     Line,
+    Loan,
+    LoanStatus,
     Pool,
     PoolPurpose,
     RequestStatus,
@@ -34,7 +43,7 @@ from app.domain.funds.model import (
     Transaction,
     TxKind,
 )
-from app.domain.funds.ports import NewSpendingRequest, NewTransaction
+from app.domain.funds.ports import NewLoan, NewSpendingRequest, NewTransaction
 from app.domain.orgs.model import subtree_bounds
 from app.domain.pagination import Page, PageRequest
 
@@ -487,3 +496,172 @@ class SqlSpendingRepository:
         )
         result: Any = await self.s.execute(stmt)
         return bool(result.rowcount)
+
+
+_LOAN_COLUMNS = [
+    *FundLoanRow.__table__.c,
+    EnterpriseRow.name.label("enterprise_name"),
+    _POOL_ORG.path.label("pool_org_path"),
+]
+
+
+def _loan_select() -> sa.Select[Any]:
+    return (
+        sa.select(*_LOAN_COLUMNS)
+        .join(EnterpriseRow, EnterpriseRow.id == FundLoanRow.enterprise_id)
+        .join(FundPoolRow, FundPoolRow.id == FundLoanRow.pool_id)
+        .join(_POOL_ORG, _POOL_ORG.id == FundPoolRow.org_id)
+    )
+
+
+class SqlLoanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, new: NewLoan, *, now: dt.datetime) -> int:
+        loan_id = (
+            await self.s.execute(
+                sa.insert(FundLoanRow)
+                .values(
+                    pool_id=new.pool_id,
+                    enterprise_id=new.enterprise_id,
+                    amount_fen=new.amount_fen,
+                    purpose=new.purpose,
+                    status=LoanStatus.APPLIED.value,
+                    applied_by=new.applied_by[:100],
+                    repaid_fen=0,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(FundLoanRow.id)
+            )
+        ).scalar_one()
+        await self.s.execute(
+            sa.insert(FundLoanInstallmentRow),
+            [
+                {"loan_id": loan_id, "seq": n, "due_on": i.due_on, "amount_fen": i.amount_fen}
+                for n, i in enumerate(new.installments, start=1)
+            ],
+        )
+        if new.guarantees:
+            await self.s.execute(
+                sa.insert(FundLoanGuaranteeRow),
+                [
+                    {"loan_id": loan_id, "enterprise_id": e, "amount_fen": fen}
+                    for e, fen in new.guarantees
+                ],
+            )
+        return int(loan_id)
+
+    async def _hydrate(self, rows: list[Any]) -> list[Loan]:
+        ids = [r.id for r in rows]
+        if not ids:
+            return []
+        inst: dict[int, list[Installment]] = {i: [] for i in ids}
+        stmt = (
+            sa.select(FundLoanInstallmentRow)
+            .where(FundLoanInstallmentRow.loan_id.in_(ids))
+            .order_by(FundLoanInstallmentRow.loan_id, FundLoanInstallmentRow.seq)
+        )
+        for i in (await self.s.execute(stmt)).scalars():
+            inst[i.loan_id].append(Installment(i.due_on, int(i.amount_fen)))
+        guar: dict[int, list[Guarantee]] = {i: [] for i in ids}
+        gstmt = (
+            sa.select(
+                FundLoanGuaranteeRow.loan_id,
+                FundLoanGuaranteeRow.enterprise_id,
+                FundLoanGuaranteeRow.amount_fen,
+                EnterpriseRow.name,
+            )
+            .join(EnterpriseRow, EnterpriseRow.id == FundLoanGuaranteeRow.enterprise_id)
+            .where(FundLoanGuaranteeRow.loan_id.in_(ids))
+            .order_by(FundLoanGuaranteeRow.id)
+        )
+        for g in await self.s.execute(gstmt):
+            guar[g.loan_id].append(Guarantee(g.enterprise_id, g.name, int(g.amount_fen)))
+        return [
+            Loan(
+                id=r.id,
+                pool_id=r.pool_id,
+                pool_org_path=r.pool_org_path,
+                enterprise_id=r.enterprise_id,
+                enterprise_name=r.enterprise_name,
+                amount_fen=int(r.amount_fen),
+                purpose=r.purpose,
+                status=LoanStatus(r.status),
+                applied_by=r.applied_by,
+                approved_by=r.approved_by,
+                disbursed_on=r.disbursed_on,
+                repaid_fen=int(r.repaid_fen),
+                next_due_on=r.next_due_on,
+                installments=tuple(inst[r.id]),
+                guarantees=tuple(guar[r.id]),
+                version=r.version,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ]
+
+    async def get(self, loan_id: int) -> Loan | None:
+        rows = list(await self.s.execute(_loan_select().where(FundLoanRow.id == loan_id)))
+        loans = await self._hydrate(rows)
+        return loans[0] if loans else None
+
+    async def in_subtree(
+        self,
+        path: str,
+        *,
+        pool_id: int | None,
+        status: LoanStatus | None,
+        due_before: dt.date | None,
+        page: PageRequest,
+    ) -> Page[Loan]:
+        lo, hi = subtree_bounds(path)
+        stmt = _loan_select().where(_POOL_ORG.path >= lo, _POOL_ORG.path < hi)
+        if pool_id is not None:
+            stmt = stmt.where(FundLoanRow.pool_id == pool_id)
+        if status is not None:
+            stmt = stmt.where(FundLoanRow.status == status.value)
+        if due_before is not None:
+            stmt = stmt.where(
+                FundLoanRow.status == LoanStatus.DISBURSED.value,
+                FundLoanRow.next_due_on < due_before,
+            )
+        rows, nxt = await keyset_page(
+            self.s, stmt, key_col=FundLoanRow.id, desc=False, id_col=FundLoanRow.id, page=page
+        )
+        return Page(await self._hydrate(list(rows)), nxt)
+
+    async def of_borrower(self, pool_id: int, enterprise_id: int) -> list[Loan]:
+        stmt = (
+            _loan_select()
+            .where(FundLoanRow.pool_id == pool_id, FundLoanRow.enterprise_id == enterprise_id)
+            .order_by(FundLoanRow.id)
+        )
+        return await self._hydrate(list(await self.s.execute(stmt)))
+
+    async def update(
+        self, loan_id: int, *, expected: LoanStatus, changes: dict[str, object], now: dt.datetime
+    ) -> bool:
+        values = {k: (v.value if isinstance(v, LoanStatus) else v) for k, v in changes.items()}
+        stmt = (
+            sa.update(FundLoanRow)
+            .where(FundLoanRow.id == loan_id, FundLoanRow.status == expected.value)
+            .values(**values, version=FundLoanRow.version + 1, updated_at=now)
+        )
+        result: Any = await self.s.execute(stmt)
+        return bool(result.rowcount)
+
+    async def add_repayment(
+        self, loan_id: int, *, transaction_id: int, amount_fen: int, on_date: dt.date
+    ) -> None:
+        await self.s.execute(
+            sa.insert(FundLoanRepaymentRow).values(
+                loan_id=loan_id,
+                transaction_id=transaction_id,
+                amount_fen=amount_fen,
+                on_date=on_date,
+            )
+        )

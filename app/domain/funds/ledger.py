@@ -17,6 +17,7 @@ from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound, Rule
 from app.domain.funds import messages as _messages  # noqa: F401  (registers error texts)
 from app.domain.funds.model import (
     DEFAULT_CATEGORIES,
+    NOT_REVERSIBLE,
     AccountKind,
     Category,
     Entry,
@@ -315,8 +316,10 @@ async def reverse_transaction(
     original = await load_transaction(uow, actor, transaction_id)
     await lock_pool(uow, actor, original.pool_id)
     original = await load_transaction(uow, actor, transaction_id)  # again, under the lock
-    if original.kind is TxKind.REVERSAL:
-        raise RuleViolation("fund.reversal_not_reversible", params={"id": original.id})
+    if original.kind in NOT_REVERSIBLE:
+        raise RuleViolation(
+            "fund.reversal_not_reversible", params={"id": original.id, "kind": original.kind.value}
+        )
     if original.reversed_by_id is not None:
         raise Conflict(
             "fund.already_reversed",

@@ -91,10 +91,11 @@ messages.register(
             "A reversal needs a reason.",
         ),
         "fund.reversal_not_reversible": (
-            "冲正流水不能再冲正",
-            "A reversal cannot be reversed",
-            "流水 {id} 本身是冲正，不能再冲正；请重新入账。",
-            "Transaction {id} is itself a reversal; post the movement again instead.",
+            "此流水不能冲正",
+            "Transaction cannot be reversed",
+            "流水 {id}（{kind}）不能冲正：冲正不能再冲正，借款的放款和还款由借款自身的操作处理。",
+            "Transaction {id} ({kind}) cannot be reversed: a reversal is final, and loan "
+            "disbursements and repayments are handled by the loan's own operations.",
         ),
         "fund.already_reversed": (
             "流水已冲正",
@@ -174,6 +175,77 @@ messages.register(
             "金额 {amount} 超出您的审批权限（{limit}），须由上级审批。",
             "The amount {amount} exceeds your approval limit ({limit}); an organisation "
             "above must approve it.",
+        ),
+    }
+)
+
+messages.register(
+    {
+        "fund.loan_not_found": (
+            "借款不存在",
+            "Loan not found",
+            "找不到借款 {id}。",
+            "Loan {id} was not found.",
+        ),
+        "fund.pool_not_mutual_aid": (
+            "不是互助资金池",
+            "Not a mutual-aid pool",
+            "资金池 {id} 不是允许借款的企业互助资金池。",
+            "Pool {id} is not a mutual-aid pool that lends.",
+        ),
+        "fund.schedule_required": (
+            "缺少还款计划",
+            "Repayment schedule required",
+            "借款须有 1 至 {max} 期还款计划。",
+            "A loan needs a repayment schedule of 1 to {max} instalments.",
+        ),
+        "fund.schedule_dates": (
+            "还款日期无效",
+            "Invalid repayment date",
+            "还款日期须晚于今天，且逐期递增。",
+            "Repayment dates are after today and strictly increasing.",
+        ),
+        "fund.schedule_sum_mismatch": (
+            "还款计划与借款金额不符",
+            "Schedule does not add up",
+            "各期还款合计 {total}，应等于借款金额 {amount}。",
+            "The instalments add up to {total}; they must equal the loan amount {amount}.",
+        ),
+        "fund.guarantor_is_borrower": (
+            "借款企业不能为自己担保",
+            "Borrower cannot guarantee",
+            "担保企业须是借款企业以外的企业。",
+            "A guarantor is an enterprise other than the borrower.",
+        ),
+        "fund.guarantor_duplicate": (
+            "担保企业重复",
+            "Duplicate guarantor",
+            "同一企业只能担保一次。",
+            "Each enterprise guarantees a loan once.",
+        ),
+        "fund.guarantee_exceeds_loan": (
+            "担保金额超过借款",
+            "Guarantee exceeds loan",
+            "单个企业的担保金额不能超过借款金额。",
+            "One guarantor's amount may not exceed the loan.",
+        ),
+        "fund.exposure_limit_exceeded": (
+            "超出单户借款上限",
+            "Exposure limit exceeded",
+            "该企业已借 {owed}，加上本笔将超过单户上限 {limit}。",
+            "The enterprise owes {owed}; this loan would exceed the limit of {limit}.",
+        ),
+        "fund.loan_status": (
+            "借款状态不符",
+            "Wrong loan status",
+            "借款 {id} 当前为 {status}，此操作需要 {expected}。",
+            "Loan {id} is {status}; this needs it {expected}.",
+        ),
+        "fund.repayment_exceeds_outstanding": (
+            "还款超过未还金额",
+            "Repayment exceeds outstanding",
+            "还款金额超过未还金额 {outstanding}。",
+            "The repayment exceeds the outstanding {outstanding}.",
         ),
     }
 )

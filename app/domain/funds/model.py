@@ -111,6 +111,12 @@ class TxKind(StrEnum):
     CONTRIBUTION = "contribution"
     SPENDING = "spending"
     REVERSAL = "reversal"
+    DISBURSEMENT = "disbursement"  # a loan leaves the pool for loans receivable
+    REPAYMENT = "repayment"  # and comes back
+
+
+# Loan movements are reversed by the loan's own operations, never by a bare reversal.
+NOT_REVERSIBLE = frozenset({TxKind.REVERSAL, TxKind.DISBURSEMENT, TxKind.REPAYMENT})
 
 
 class RequestStatus(StrEnum):
@@ -238,3 +244,82 @@ class Statement:
     outflow_fen: int
     movements: list[CategoryMovement] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+
+
+class LoanStatus(StrEnum):
+    APPLIED = "applied"
+    APPROVED = "approved"
+    DISBURSED = "disbursed"
+    REPAID = "repaid"
+
+
+@dataclass(frozen=True)
+class Installment:
+    due_on: dt.date
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    enterprise_id: int
+    enterprise_name: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Loan:
+    """An emergency loan from a mutual-aid pool to an enterprise (企业互助资金池)."""
+
+    id: int
+    pool_id: int
+    pool_org_path: str
+    enterprise_id: int
+    enterprise_name: str
+    amount_fen: int
+    purpose: str
+    status: LoanStatus
+    applied_by: str
+    approved_by: str | None
+    disbursed_on: dt.date | None
+    repaid_fen: int
+    next_due_on: dt.date | None  # earliest instalment not yet covered by repayments
+    installments: tuple[Installment, ...]
+    guarantees: tuple[Guarantee, ...]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.amount_fen - self.repaid_fen if self.status is LoanStatus.DISBURSED else 0
+
+    def exposure_fen(self) -> int:
+        """What this loan commits of the borrower's limit: approved or still owed."""
+        if self.status is LoanStatus.APPROVED:
+            return self.amount_fen
+        return self.outstanding_fen
+
+
+def next_due(installments: tuple[Installment, ...], repaid_fen: int) -> dt.date | None:
+    """The due date of the first instalment that repayments so far do not cover."""
+    covered = repaid_fen
+    for inst in installments:
+        if covered < inst.amount_fen:
+            return inst.due_on
+        covered -= inst.amount_fen
+    return None
+
+
+def days_overdue(loan: Loan, today: dt.date) -> int:
+    """Days since the first uncovered instalment fell due (0 when none is late)."""
+    if loan.status is not LoanStatus.DISBURSED or loan.next_due_on is None:
+        return 0
+    return max(0, (today - loan.next_due_on).days)
+
+
+def overdue_fen(loan: Loan, today: dt.date) -> int:
+    """Instalments due before today that repayments do not cover."""
+    if loan.status is not LoanStatus.DISBURSED:
+        return 0
+    due = sum(i.amount_fen for i in loan.installments if i.due_on < today)
+    return max(0, due - loan.repaid_fen)

@@ -12,7 +12,10 @@ from app.domain.funds.model import (
     Category,
     CategoryMovement,
     Entry,
+    Installment,
     Line,
+    Loan,
+    LoanStatus,
     Pool,
     PoolPurpose,
     RequestStatus,
@@ -139,3 +142,45 @@ class SpendingRepository(Protocol):
     ) -> bool:
         """Move a pending request to ``status``; False when it is no longer pending."""
         ...
+
+
+@dataclass(frozen=True)
+class NewLoan:
+    pool_id: int
+    enterprise_id: int
+    amount_fen: int
+    purpose: str
+    applied_by: str
+    installments: tuple[Installment, ...]
+    guarantees: tuple[tuple[int, int], ...]  # (enterprise id, fen)
+
+
+class LoanRepository(Protocol):
+    async def add(self, new: NewLoan, *, now: dt.datetime) -> int: ...
+
+    async def get(self, loan_id: int) -> Loan | None: ...
+
+    async def in_subtree(
+        self,
+        path: str,
+        *,
+        pool_id: int | None,
+        status: LoanStatus | None,
+        due_before: dt.date | None,
+        page: PageRequest,
+    ) -> Page[Loan]:
+        """Loans of pools owned in the subtree at ``path``; ``due_before`` keeps disbursed
+        loans with an uncovered instalment due before that date (the overdue ones)."""
+        ...
+
+    async def of_borrower(self, pool_id: int, enterprise_id: int) -> list[Loan]: ...
+
+    async def update(
+        self, loan_id: int, *, expected: LoanStatus, changes: dict[str, object], now: dt.datetime
+    ) -> bool:
+        """Apply ``changes`` if the loan is still ``expected``; False otherwise."""
+        ...
+
+    async def add_repayment(
+        self, loan_id: int, *, transaction_id: int, amount_fen: int, on_date: dt.date
+    ) -> None: ...

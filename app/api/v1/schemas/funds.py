@@ -14,6 +14,8 @@ from app.domain.funds.model import (
     Category,
     CategoryMovement,
     Entry,
+    Loan,
+    LoanStatus,
     Pool,
     PoolPurpose,
     RequestStatus,
@@ -22,7 +24,9 @@ from app.domain.funds.model import (
     Statement,
     Transaction,
     TxKind,
+    days_overdue,
     format_money,
+    overdue_fen,
 )
 
 AMOUNT_DOC = (
@@ -245,4 +249,99 @@ class SpendingRequestOut(BaseModel):
             version=r.version,
             created_at=r.created_at,
             updated_at=r.updated_at,
+        )
+
+
+class InstallmentIn(Strict):
+    due_on: dt.date = Field(description="Business date, after today, increasing.")
+    amount: str = Field(max_length=32, description=AMOUNT_DOC)
+
+
+class GuaranteeIn(Strict):
+    enterprise_id: Id = Field(description="Another enterprise in your subtree.")
+    amount: str = Field(max_length=32, description=AMOUNT_DOC)
+
+
+class LoanCreate(Strict):
+    pool_id: Id = Field(description="A mutual-aid pool in your subtree.")
+    enterprise_id: Id = Field(description="The borrower, under the pool owner.")
+    amount: str = Field(max_length=32, description=AMOUNT_DOC, examples=["1500000.00"])
+    purpose: str = Field(min_length=1, max_length=500)
+    schedule: list[InstallmentIn] = Field(
+        max_length=60, description="Repayment instalments; they add up to the amount."
+    )
+    guarantees: list[GuaranteeIn] = Field(default_factory=list, max_length=20)
+
+
+class RepaymentIn(Strict):
+    amount: str = Field(max_length=32, description=AMOUNT_DOC)
+    voucher: str | None = Field(default=None, max_length=100)
+
+
+class InstallmentOut(BaseModel):
+    due_on: dt.date
+    amount: str
+
+
+class GuaranteeOut(BaseModel):
+    enterprise_id: int
+    enterprise_name: str
+    amount: str
+
+
+class LoanOut(BaseModel):
+    id: int
+    pool_id: int
+    enterprise_id: int
+    enterprise_name: str
+    amount: str
+    purpose: str
+    status: LoanStatus
+    applied_by: str
+    approved_by: str | None
+    disbursed_on: dt.date | None
+    repaid: str
+    outstanding: str = Field(description="Disbursed and not yet repaid.")
+    next_due_on: dt.date | None = Field(description="First instalment not yet covered.")
+    days_overdue: int = Field(description="Days since that instalment fell due (Asia/Shanghai).")
+    overdue_amount: str = Field(description="Instalments due before today and not repaid.")
+    schedule: list[InstallmentOut]
+    guarantees: list[GuaranteeOut]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, loan: Loan, today: dt.date) -> LoanOut:
+        return cls(
+            id=loan.id,
+            pool_id=loan.pool_id,
+            enterprise_id=loan.enterprise_id,
+            enterprise_name=loan.enterprise_name,
+            amount=format_money(loan.amount_fen),
+            purpose=loan.purpose,
+            status=loan.status,
+            applied_by=loan.applied_by,
+            approved_by=loan.approved_by,
+            disbursed_on=loan.disbursed_on,
+            repaid=format_money(loan.repaid_fen),
+            outstanding=format_money(loan.outstanding_fen),
+            next_due_on=loan.next_due_on,
+            days_overdue=days_overdue(loan, today),
+            overdue_amount=format_money(overdue_fen(loan, today)),
+            schedule=[
+                InstallmentOut(due_on=i.due_on, amount=format_money(i.amount_fen))
+                for i in loan.installments
+            ],
+            guarantees=[
+                GuaranteeOut(
+                    enterprise_id=g.enterprise_id,
+                    enterprise_name=g.enterprise_name,
+                    amount=format_money(g.amount_fen),
+                )
+                for g in loan.guarantees
+            ],
+            version=loan.version,
+            created_at=loan.created_at,
+            updated_at=loan.updated_at,
         )

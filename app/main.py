@@ -19,7 +19,9 @@ from app.api.v1 import (
     coverage,
     enterprises,
     funds,
+    funds_dues,
     funds_loans,
+    funds_relief,
     funds_spending,
     instructors,
     members,
@@ -140,6 +142,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         funds.router,
         funds_spending.router,
         funds_loans.router,
+        funds_dues.router,
+        funds_relief.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -18,6 +18,7 @@ from app.db.models import (
 )
 from app.domain.auth.scopes import Role
 from tests.enterprise_fixtures import make_enterprise
+from tests.member_fixtures import make_member
 
 _keys = itertools.count(1)
 
@@ -35,8 +36,9 @@ async def make_pool(
         "name": kw.pop("name", f"{org} {purpose}"),
         "purpose": purpose,
     }
+    headers = kw.pop("headers", None) or world.auth()
     body.update(kw)
-    r = await client.post("/api/v1/pools", headers=world.auth(), json=body)
+    r = await client.post("/api/v1/pools", headers=headers, json=body)
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -132,6 +134,8 @@ async def fund_samples(world: Any, client: Any) -> dict[str, Any]:
     samples = {"pool_id": pool["id"], "transaction_id": tx["id"]}
     samples.update(await spending_samples(world, client, pool["id"]))
     samples.update(await loan_samples(world, client))
+    samples.update(await dues_samples(world, client))
+    samples.update(await relief_samples(world, client))
     return samples
 
 
@@ -388,3 +392,178 @@ FUND_BODIES |= LOAN_BODIES
 FUND_QUERIES |= LOAN_QUERIES
 FUND_HEADERS |= LOAN_HEADERS
 FUND_GRAPHQL |= LOAN_GRAPHQL
+
+
+async def dues_samples(world: Any, client: Any) -> dict[str, Any]:
+    h = world.auth()
+    member = await make_member(world, client, 902, org="general")
+    r = await client.put(
+        f"/api/v1/dues/profiles/{member['id']}", headers=h, json={"category": "student"}
+    )
+    assert r.status_code == 200, r.text
+    general_pool = await make_pool(world, client, org="general", purpose="dues")
+    park_pool = await make_pool(world, client, org="park", purpose="dues")
+    r = await client.post(
+        "/api/v1/dues/bills",
+        headers=h,
+        json={"org_id": world.ids["general"], "month": "2020-01-01"},
+    )
+    assert r.status_code == 201, r.text
+    return {
+        "dues_member_id": member["id"],
+        "bill_id": r.json()["id"],
+        "dues_pool_id": general_pool["id"],
+        "park_dues_pool_id": park_pool["id"],
+    }
+
+
+DUES_BODIES: dict[tuple[str, str], Any] = {
+    ("PUT", "/api/v1/dues/profiles/{member_id}"): lambda s: {"category": "student"},
+    ("POST", "/api/v1/dues/bills"): lambda s: {"org_id": s["org_id"], "month": "2020-02-01"},
+    ("POST", "/api/v1/dues/payments"): lambda s: {
+        "bill_id": s["bill_id"],
+        "member_id": s["dues_member_id"],
+        "amount": "0.20",
+    },
+    ("POST", "/api/v1/dues/remittances"): lambda s: {
+        "from_pool_id": s["dues_pool_id"],
+        "to_pool_id": s["park_dues_pool_id"],
+        "amount": "0.20",
+    },
+    ("POST", "/api/v1/dues/returns"): lambda s: {
+        "from_pool_id": s["park_dues_pool_id"],
+        "to_pool_id": s["dues_pool_id"],
+    },
+}
+DUES_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/dues/bills"): lambda s: {"org_id": s["org_id"]},
+    ("GET", "/api/v1/dues/arrears"): lambda s: {"org_id": s["org_id"]},
+    ("GET", "/api/v1/dues/returns"): lambda s: {"pool_id": s["park_dues_pool_id"]},
+}
+DUES_HEADERS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/api/v1/dues/payments"): {"Idempotency-Key": "guard-6"},
+    ("POST", "/api/v1/dues/remittances"): {"Idempotency-Key": "guard-7"},
+    ("POST", "/api/v1/dues/returns"): {"Idempotency-Key": "guard-8"},
+}
+DUES_GRAPHQL: dict[str, tuple[str, Any]] = {
+    "duesProfile": (
+        "query($id: Int!) { duesProfile(memberId: $id) { memberId } }",
+        lambda s: {"id": s["dues_member_id"]},
+    ),
+    "duesBill": ("query($id: Int!) { duesBill(id: $id) { id } }", lambda s: {"id": s["bill_id"]}),
+    "duesBills": (
+        "query($id: Int) { duesBills(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "duesArrears": (
+        "query($id: Int) { duesArrears(orgId: $id) { memberId } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "duesReturns": (
+        "query($id: Int!) { duesReturns(poolId: $id) { poolId } }",
+        lambda s: {"id": s["park_dues_pool_id"]},
+    ),
+    "setDuesProfile": (
+        "mutation($id: Int!) { setDuesProfile(memberId: $id, category: STUDENT) "
+        "{ errors { code } } }",
+        lambda s: {"id": s["dues_member_id"]},
+    ),
+    "createDuesBill": (
+        'mutation($id: Int!) { createDuesBill(orgId: $id, month: "2020-02-01") '
+        "{ errors { code } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "payDues": (
+        'mutation($b: Int!, $m: Int!) { payDues(billId: $b, memberId: $m, amount: "0.20", '
+        'idempotencyKey: "g6") { errors { code } } }',
+        lambda s: {"b": s["bill_id"], "m": s["dues_member_id"]},
+    ),
+    "remitDues": (
+        "mutation($f: Int!, $t: Int!) { remitDues(fromPoolId: $f, toPoolId: $t, "
+        'amount: "0.20", idempotencyKey: "g7") { errors { code } } }',
+        lambda s: {"f": s["dues_pool_id"], "t": s["park_dues_pool_id"]},
+    ),
+    "returnDues": (
+        "mutation($f: Int!, $t: Int!) { returnDues(fromPoolId: $f, toPoolId: $t, "
+        'idempotencyKey: "g8") { errors { code } } }',
+        lambda s: {"f": s["park_dues_pool_id"], "t": s["dues_pool_id"]},
+    ),
+}
+FUND_BODIES |= DUES_BODIES
+FUND_QUERIES |= DUES_QUERIES
+FUND_HEADERS |= DUES_HEADERS
+FUND_GRAPHQL |= DUES_GRAPHQL
+
+
+async def relief_samples(world: Any, client: Any) -> dict[str, Any]:
+    pool = await make_pool(world, client, purpose="relief", name="guarded relief")
+    await contribute(world, client, pool["id"], "100.00", "park_operator")
+    r = await client.post(
+        "/api/v1/relief/surveys",
+        headers=world.auth(),
+        json={
+            "org_id": world.ids["park"],
+            "year": 2020,
+            "quarter": 1,
+            "title": "x",
+            "entries": [{"kind": "worker", "name": "x", "hardship": "x"}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    survey = r.json()
+    return {
+        "survey_id": survey["id"],
+        "relief_entry_id": survey["entries"][0]["id"],
+        "relief_pool_id": pool["id"],
+    }
+
+
+RELIEF_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/relief/surveys"): lambda s: {
+        "org_id": s["org_id"],
+        "year": 2020,
+        "quarter": 2,
+        "title": "x",
+        "entries": [{"kind": "worker", "name": "x", "hardship": "x"}],
+    },
+    ("POST", "/api/v1/relief/payments"): lambda s: {
+        "pool_id": s["relief_pool_id"],
+        "survey_id": s["survey_id"],
+        "entry_id": s["relief_entry_id"],
+        "amount": "1.00",
+    },
+}
+RELIEF_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/relief/surveys"): lambda s: {"org_id": s["org_id"]},
+}
+RELIEF_HEADERS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/api/v1/relief/payments"): {"Idempotency-Key": "guard-9"},
+}
+RELIEF_GRAPHQL: dict[str, tuple[str, Any]] = {
+    "reliefSurvey": (
+        "query($id: Int!) { reliefSurvey(id: $id) { id } }",
+        lambda s: {"id": s["survey_id"]},
+    ),
+    "reliefSurveys": (
+        "query($id: Int) { reliefSurveys(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "moneyFlows": (
+        "query($id: Int) { moneyFlows(orgId: $id) { inflow } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "createReliefSurvey": (
+        "mutation($id: Int!) { createReliefSurvey(orgId: $id, year: 2020, quarter: 2, "
+        'title: "x", entries: [{kind: WORKER, name: "x", hardship: "x"}]) { errors { code } } }',
+        lambda s: {"id": s["org_id"]},
+    ),
+    "payRelief": (
+        "mutation($p: Int!, $s: Int!, $e: Int!) { payRelief(poolId: $p, surveyId: $s, "
+        'entryId: $e, amount: "1.00", idempotencyKey: "g9") { errors { code } } }',
+        lambda s: {"p": s["relief_pool_id"], "s": s["survey_id"], "e": s["relief_entry_id"]},
+    ),
+}
+FUND_BODIES |= RELIEF_BODIES
+FUND_QUERIES |= RELIEF_QUERIES
+FUND_HEADERS |= RELIEF_HEADERS
+FUND_GRAPHQL |= RELIEF_GRAPHQL

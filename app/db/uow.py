@@ -22,8 +22,10 @@ from app.db.repositories.enterprises import (
     SqlInstructorRepository,
 )
 from app.db.repositories.funds import (
+    SqlDuesRepository,
     SqlFundRepository,
     SqlLoanRepository,
+    SqlReliefRepository,
     SqlSpendingRepository,
 )
 from app.db.repositories.members import SqlMemberRepository
@@ -81,6 +83,8 @@ class SqlUnitOfWork:
         self.funds = SqlFundRepository(s)
         self.spending = SqlSpendingRepository(s)
         self.loans = SqlLoanRepository(s)
+        self.dues = SqlDuesRepository(s)
+        self.relief = SqlReliefRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

@@ -19,3 +19,5 @@ class Policy:
     )
     # Mutual-aid pools: what one borrower may owe a pool (approved and outstanding), in fen.
     loan_exposure_limit_fen: int = 200_000_000
+    # Party dues: this many consecutive unpaid months is a finding for the branch.
+    dues_arrears_finding_months: int = 6

@@ -16,7 +16,13 @@ from app.domain.enterprises.ports import (
     EnterpriseRepository,
     InstructorRepository,
 )
-from app.domain.funds.ports import FundRepository, LoanRepository, SpendingRepository
+from app.domain.funds.ports import (
+    DuesRepository,
+    FundRepository,
+    LoanRepository,
+    ReliefRepository,
+    SpendingRepository,
+)
 from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
@@ -93,6 +99,12 @@ class UnitOfWork(Protocol):
 
     @property
     def loans(self) -> LoanRepository: ...
+
+    @property
+    def dues(self) -> DuesRepository: ...
+
+    @property
+    def relief(self) -> ReliefRepository: ...
 
     async def commit(self) -> None: ...
 

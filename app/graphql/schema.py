@@ -17,9 +17,11 @@ from app.graphql.context import Context
 from app.graphql.enterprise_mutations import EnterpriseMutations
 from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
+from app.graphql.fund_dues import DuesMutations, DuesQueries
 from app.graphql.fund_loans import LoanMutations, LoanQueries
 from app.graphql.fund_mutations import FundMutations
 from app.graphql.fund_queries import FundQueries
+from app.graphql.fund_relief import ReliefMutations, ReliefQueries
 from app.graphql.fund_spending import SpendingMutations, SpendingQueries
 from app.graphql.member_mutations import MemberMutations
 from app.graphql.member_queries import MemberQueries
@@ -39,6 +41,8 @@ class Query(
     FundQueries,
     SpendingQueries,
     LoanQueries,
+    DuesQueries,
+    ReliefQueries,
 ):
     pass
 
@@ -52,6 +56,8 @@ class Mutation(
     FundMutations,
     SpendingMutations,
     LoanMutations,
+    DuesMutations,
+    ReliefMutations,
 ):
     pass
 

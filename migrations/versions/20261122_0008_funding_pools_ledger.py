@@ -1,6 +1,7 @@
 """funding pools: fund_pools, fund_accounts, fund_transactions, fund_entries (the ledger)
 fund_spending_requests and the mutual-aid loans (fund_loans, fund_loan_installments,
-fund_loan_guarantees, fund_loan_repayments)
+fund_loan_guarantees, fund_loan_repayments) and party dues (dues_profiles, dues_bills,
+dues_bill_lines) and relief (fund_relief_surveys, fund_relief_entries)
 
 Revision ID: 0008
 Revises: 0004
@@ -81,11 +82,17 @@ def upgrade() -> None:
         sa.Column("memo", sa.String(length=500), nullable=True),
         sa.Column("on_date", sa.Date(), nullable=False),
         sa.Column("reverses_id", _ID, nullable=True),
+        sa.Column("counter_pool_id", _ID, nullable=True),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("amount_fen > 0", name=op.f("ck_fund_transactions_amount_positive")),
         sa.ForeignKeyConstraint(
             ["pool_id"], ["fund_pools.id"], name=op.f("fk_fund_transactions_pool_id_fund_pools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["counter_pool_id"],
+            ["fund_pools.id"],
+            name=op.f("fk_fund_transactions_counter_pool_id_fund_pools"),
         ),
         sa.ForeignKeyConstraint(
             ["reverses_id"],
@@ -97,6 +104,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("fund_transactions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_fund_transactions_pool_id"), ["pool_id"], unique=False)
+        batch_op.create_index(
+            "ix_fund_transactions_counter_pool_id_kind", ["counter_pool_id", "kind"], unique=False
+        )
 
     op.create_table(
         "fund_entries",
@@ -288,8 +298,133 @@ def upgrade() -> None:
             batch_op.f("ix_fund_loan_repayments_loan_id"), ["loan_id"], unique=False
         )
 
+    op.create_table(
+        "dues_bills",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name=op.f("fk_dues_bills_org_id_orgs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dues_bills")),
+        sa.UniqueConstraint("org_id", "month", name=op.f("uq_dues_bills_org_id_month")),
+    )
+    op.create_table(
+        "dues_bill_lines",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("bill_id", _ID, nullable=False),
+        sa.Column("member_id", _ID, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("paid", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=True),
+        sa.Column("paid_by_member_id", _ID, nullable=True),
+        sa.Column("transaction_id", _ID, nullable=True),
+        sa.CheckConstraint("amount_fen > 0", name=op.f("ck_dues_bill_lines_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["bill_id"], ["dues_bills.id"], name=op.f("fk_dues_bill_lines_bill_id_dues_bills")
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_dues_bill_lines_member_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["paid_by_member_id"],
+            ["members.id"],
+            name=op.f("fk_dues_bill_lines_paid_by_member_id_members"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["fund_transactions.id"],
+            name=op.f("fk_dues_bill_lines_transaction_id_fund_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dues_bill_lines")),
+        sa.UniqueConstraint(
+            "bill_id", "member_id", name=op.f("uq_dues_bill_lines_bill_id_member_id")
+        ),
+        sa.UniqueConstraint("transaction_id", name=op.f("uq_dues_bill_lines_transaction_id")),
+    )
+    with op.batch_alter_table("dues_bill_lines", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_dues_bill_lines_member_id_paid", ["member_id", "paid"], unique=False
+        )
+
+    op.create_table(
+        "dues_profiles",
+        sa.Column("member_id", _ID, nullable=False),
+        sa.Column("category", sa.String(length=16), nullable=False),
+        sa.Column("income_fen", sa.BigInteger(), nullable=True),
+        sa.Column("computed_fen", sa.BigInteger(), nullable=False),
+        sa.Column("override_fen", sa.BigInteger(), nullable=True),
+        sa.Column("override_reason", sa.String(length=300), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("computed_fen > 0", name=op.f("ck_dues_profiles_computed_positive")),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_dues_profiles_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_dues_profiles")),
+    )
+
+    op.create_table(
+        "fund_relief_surveys",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("quarter", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "quarter BETWEEN 1 AND 4", name=op.f("ck_fund_relief_surveys_quarter_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["orgs.id"], name=op.f("fk_fund_relief_surveys_org_id_orgs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_relief_surveys")),
+    )
+    with op.batch_alter_table("fund_relief_surveys", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fund_relief_surveys_org_id_year", ["org_id", "year"], unique=False
+        )
+
+    op.create_table(
+        "fund_relief_entries",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("survey_id", _ID, nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("member_id", _ID, nullable=True),
+        sa.Column("enterprise_id", _ID, nullable=True),
+        sa.Column("hardship", sa.String(length=500), nullable=False),
+        sa.Column("suggested_fen", sa.BigInteger(), nullable=True),
+        sa.Column("paid_fen", sa.BigInteger(), server_default="0", nullable=False),
+        sa.CheckConstraint("paid_fen >= 0", name=op.f("ck_fund_relief_entries_paid_not_negative")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_fund_relief_entries_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_fund_relief_entries_member_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["survey_id"],
+            ["fund_relief_surveys.id"],
+            name=op.f("fk_fund_relief_entries_survey_id_fund_relief_surveys"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_relief_entries")),
+    )
+    with op.batch_alter_table("fund_relief_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fund_relief_entries_survey_id"), ["survey_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("fund_relief_entries")
+    op.drop_table("fund_relief_surveys")
+    op.drop_table("dues_profiles")
+    with op.batch_alter_table("dues_bill_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_dues_bill_lines_member_id_paid")
+    op.drop_table("dues_bill_lines")
+    op.drop_table("dues_bills")
     with op.batch_alter_table("fund_loan_repayments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fund_loan_repayments_loan_id"))
 

@@ -10,6 +10,9 @@ from app.db.models.accounts import (
 from app.db.models.audit import AuditRow, IdempotencyRow
 from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
 from app.db.models.funds import (
+    DuesBillLineRow,
+    DuesBillRow,
+    DuesProfileRow,
     FundAccountRow,
     FundEntryRow,
     FundLoanGuaranteeRow,
@@ -17,6 +20,8 @@ from app.db.models.funds import (
     FundLoanRepaymentRow,
     FundLoanRow,
     FundPoolRow,
+    FundReliefEntryRow,
+    FundReliefSurveyRow,
     FundSpendingRequestRow,
     FundTransactionRow,
 )
@@ -31,6 +36,9 @@ from app.db.models.orgs import LeaderRow, OrgRow
 
 __all__ = [
     "AuditRow",
+    "DuesBillLineRow",
+    "DuesBillRow",
+    "DuesProfileRow",
     "EnterpriseRow",
     "FundAccountRow",
     "FundEntryRow",
@@ -39,6 +47,8 @@ __all__ = [
     "FundLoanRepaymentRow",
     "FundLoanRow",
     "FundPoolRow",
+    "FundReliefEntryRow",
+    "FundReliefSurveyRow",
     "FundSpendingRequestRow",
     "FundTransactionRow",
     "IdempotencyRow",

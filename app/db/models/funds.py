@@ -57,7 +57,10 @@ class FundTransactionRow(Base):
     reversal that names the transaction it reverses (at most one per transaction)."""
 
     __tablename__ = "fund_transactions"
-    __table_args__ = (sa.CheckConstraint("amount_fen > 0", name="amount_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+        sa.Index("ix_fund_transactions_counter_pool_id_kind", "counter_pool_id", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     pool_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_pools.id"), index=True)
@@ -71,6 +74,8 @@ class FundTransactionRow(Base):
     reverses_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("fund_transactions.id"), unique=True
     )
+    # The other pool of a movement between pools (dues passed up or returned).
+    counter_pool_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fund_pools.id"))
     actor: Mapped[str] = mapped_column(sa.String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
@@ -196,3 +201,89 @@ class FundLoanRepaymentRow(Base):
     transaction_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_transactions.id"), unique=True)
     amount_fen: Mapped[int] = mapped_column(Fen)
     on_date: Mapped[dt.date]
+
+
+class DuesProfileRow(Base):
+    """How a member's monthly dues are set: category and declared monthly income after tax,
+    the computed amount, and an override with its reason."""
+
+    __tablename__ = "dues_profiles"
+    __table_args__ = (sa.CheckConstraint("computed_fen > 0", name="computed_positive"),)
+
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(16))
+    income_fen: Mapped[int | None] = mapped_column(Fen)
+    computed_fen: Mapped[int] = mapped_column(Fen)
+    override_fen: Mapped[int | None] = mapped_column(Fen)
+    override_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DuesBillRow(Base):
+    """A branch's dues bill for one month: one line per member affiliated there."""
+
+    __tablename__ = "dues_bills"
+    __table_args__ = (sa.UniqueConstraint("org_id", "month"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    month: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DuesBillLineRow(Base):
+    """What one member owes for the month, and the payment that settled it."""
+
+    __tablename__ = "dues_bill_lines"
+    __table_args__ = (
+        sa.UniqueConstraint("bill_id", "member_id"),
+        sa.Index("ix_dues_bill_lines_member_id_paid", "member_id", "paid"),
+        sa.CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    bill_id: Mapped[int] = mapped_column(sa.ForeignKey("dues_bills.id"))
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"))
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    paid: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    paid_on: Mapped[dt.date | None]
+    paid_by_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
+    transaction_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fund_transactions.id"), unique=True
+    )
+
+
+class FundReliefSurveyRow(Base):
+    """A quarterly relief survey of an organisation (困难救助摸底)."""
+
+    __tablename__ = "fund_relief_surveys"
+    __table_args__ = (
+        sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range"),
+        sa.Index("ix_fund_relief_surveys_org_id_year", "org_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    year: Mapped[int]
+    quarter: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FundReliefEntryRow(Base):
+    """A member or worker in difficulty listed by a survey; ``paid_fen`` sums the relief
+    payments made against the entry (maintained with them, under the pool's lock)."""
+
+    __tablename__ = "fund_relief_entries"
+    __table_args__ = (sa.CheckConstraint("paid_fen >= 0", name="paid_not_negative"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_relief_surveys.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"))
+    hardship: Mapped[str] = mapped_column(sa.String(500))
+    suggested_fen: Mapped[int | None] = mapped_column(Fen)
+    paid_fen: Mapped[int] = mapped_column(Fen, default=0, server_default="0")

@@ -6,10 +6,14 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.db.models import (
+    DuesBillLineRow,
+    DuesBillRow,
+    DuesProfileRow,
     EnterpriseRow,
     FundAccountRow,
     FundEntryRow,
@@ -18,18 +22,27 @@ from app.db.models import (
     FundLoanRepaymentRow,
     FundLoanRow,
     FundPoolRow,
+    FundReliefEntryRow,
+    FundReliefSurveyRow,
     FundSpendingRequestRow,
     FundTransactionRow,
+    MemberRow,
     OrgRow,
 )
 from app.db.repositories.keyset import keyset_page
+from app.domain.errors import Conflict
 from app.domain.funds.model import (
     ASSET_KINDS,
     Account,
     AccountKind,
     Category,
     CategoryMovement,
+    DuesBill,
+    DuesCategory,
+    DuesLine,
+    DuesProfile,
     Entry,
+    Flow,
     Guarantee,
     Installment,
     Line,
@@ -37,13 +50,23 @@ from app.domain.funds.model import (
     LoanStatus,
     Pool,
     PoolPurpose,
+    ReliefEntry,
+    ReliefKind,
+    ReliefSurvey,
     RequestStatus,
+    ReturnBalance,
     SourceKind,
     SpendingRequest,
     Transaction,
     TxKind,
+    UnpaidLine,
 )
-from app.domain.funds.ports import NewLoan, NewSpendingRequest, NewTransaction
+from app.domain.funds.ports import (
+    NewLoan,
+    NewReliefEntry,
+    NewSpendingRequest,
+    NewTransaction,
+)
 from app.domain.orgs.model import subtree_bounds
 from app.domain.pagination import Page, PageRequest
 
@@ -179,6 +202,16 @@ class SqlFundRepository:
         row = (await self.s.execute(_pool_select().where(FundPoolRow.id == pool_id))).first()
         return to_pool(row) if row else None
 
+    async def pool_of(self, org_id: int, purpose: PoolPurpose) -> int | None:
+        stmt = (
+            sa.select(FundPoolRow.id)
+            .where(FundPoolRow.org_id == org_id, FundPoolRow.purpose == purpose.value)
+            .order_by(FundPoolRow.id)
+            .limit(1)
+        )
+        found = (await self.s.execute(stmt)).scalar_one_or_none()
+        return int(found) if found is not None else None
+
     async def lock_pools(self, pool_ids: list[int]) -> None:
         stmt = (
             sa.select(FundPoolRow.id)
@@ -247,6 +280,7 @@ class SqlFundRepository:
                     memo=tx.memo,
                     on_date=tx.on_date,
                     reverses_id=tx.reverses_id,
+                    counter_pool_id=tx.counter_pool_id,
                     actor=tx.actor[:100],
                     created_at=now,
                 )
@@ -313,6 +347,7 @@ class SqlFundRepository:
             actor=row.actor,
             created_at=row.created_at,
             entries=tuple(to_entry(e) for e in entries),
+            counter_pool_id=row.counter_pool_id,
         )
 
     async def entries(self, account_id: int, *, page: PageRequest) -> Page[Entry]:
@@ -352,6 +387,46 @@ class SqlFundRepository:
         )
         return [
             CategoryMovement(
+                kind=TxKind(r.kind),
+                category=Category(r.category) if r.category else None,
+                inflow_fen=int(r.inflow),
+                outflow_fen=int(r.outflow),
+                count=int(r.n),
+            )
+            for r in await self.s.execute(stmt)
+        ]
+
+    async def flows(self, path: str, start: dt.date, end: dt.date) -> list[Flow]:
+        lo, hi = subtree_bounds(path)
+        positive = sa.case((FundEntryRow.amount_fen > 0, FundEntryRow.amount_fen), else_=0)
+        negative = sa.case((FundEntryRow.amount_fen < 0, -FundEntryRow.amount_fen), else_=0)
+        stmt = (
+            sa.select(
+                FundPoolRow.purpose,
+                FundTransactionRow.kind,
+                FundTransactionRow.category,
+                sa.func.sum(positive).label("inflow"),
+                sa.func.sum(negative).label("outflow"),
+                sa.func.count().label("n"),
+            )
+            .select_from(FundEntryRow)
+            .join(FundAccountRow, FundAccountRow.id == FundEntryRow.account_id)
+            .join(FundPoolRow, FundPoolRow.id == FundAccountRow.pool_id)
+            .join(OrgRow, OrgRow.id == FundPoolRow.org_id)
+            .join(FundTransactionRow, FundTransactionRow.id == FundEntryRow.transaction_id)
+            .where(
+                FundAccountRow.ref == "pool",
+                OrgRow.path >= lo,
+                OrgRow.path < hi,
+                FundEntryRow.on_date >= start,
+                FundEntryRow.on_date <= end,
+            )
+            .group_by(FundPoolRow.purpose, FundTransactionRow.kind, FundTransactionRow.category)
+            .order_by(FundPoolRow.purpose, FundTransactionRow.kind, FundTransactionRow.category)
+        )
+        return [
+            Flow(
+                purpose=PoolPurpose(r.purpose),
                 kind=TxKind(r.kind),
                 category=Category(r.category) if r.category else None,
                 inflow_fen=int(r.inflow),
@@ -664,4 +739,378 @@ class SqlLoanRepository:
                 amount_fen=amount_fen,
                 on_date=on_date,
             )
+        )
+
+
+_BILL_ORG = aliased(OrgRow, name="bill_org")
+_PAYER = aliased(MemberRow, name="payer")
+
+
+class SqlDuesRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def profile(self, member_id: int) -> DuesProfile | None:
+        stmt = (
+            sa.select(DuesProfileRow, MemberRow.name, MemberRow.org_id)
+            .join(MemberRow, MemberRow.id == DuesProfileRow.member_id)
+            .where(DuesProfileRow.member_id == member_id)
+        )
+        row = (await self.s.execute(stmt)).first()
+        if row is None:
+            return None
+        p = row[0]
+        return DuesProfile(
+            member_id=p.member_id,
+            member_name=row.name,
+            org_id=row.org_id,
+            category=DuesCategory(p.category),
+            income_fen=p.income_fen,
+            computed_fen=int(p.computed_fen),
+            override_fen=p.override_fen,
+            override_reason=p.override_reason,
+            version=p.version,
+            updated_at=p.updated_at,
+        )
+
+    async def save_profile(
+        self,
+        member_id: int,
+        *,
+        category: DuesCategory,
+        income_fen: int | None,
+        computed_fen: int,
+        override_fen: int | None,
+        override_reason: str | None,
+        now: dt.datetime,
+    ) -> None:
+        values = {
+            "category": category.value,
+            "income_fen": income_fen,
+            "computed_fen": computed_fen,
+            "override_fen": override_fen,
+            "override_reason": override_reason,
+            "updated_at": now,
+        }
+        result: Any = await self.s.execute(
+            sa.update(DuesProfileRow)
+            .where(DuesProfileRow.member_id == member_id)
+            .values(**values, version=DuesProfileRow.version + 1)
+        )
+        if not result.rowcount:
+            await self.s.execute(
+                sa.insert(DuesProfileRow).values(member_id=member_id, version=1, **values)
+            )
+
+    async def billable_members(self, org_id: int) -> list[tuple[int, str, int | None]]:
+        due = sa.func.coalesce(DuesProfileRow.override_fen, DuesProfileRow.computed_fen)
+        stmt = (
+            sa.select(MemberRow.id, MemberRow.name, due.label("due"))
+            .outerjoin(DuesProfileRow, DuesProfileRow.member_id == MemberRow.id)
+            .where(MemberRow.org_id == org_id)
+            .order_by(MemberRow.id)
+        )
+        return [
+            (int(r.id), r.name, int(r.due) if r.due is not None else None)
+            for r in await self.s.execute(stmt)
+        ]
+
+    async def bill_id(self, org_id: int, month: dt.date) -> int | None:
+        stmt = sa.select(DuesBillRow.id).where(
+            DuesBillRow.org_id == org_id, DuesBillRow.month == month
+        )
+        found = (await self.s.execute(stmt)).scalar_one_or_none()
+        return int(found) if found is not None else None
+
+    async def add_bill(
+        self, org_id: int, month: dt.date, lines: list[tuple[int, int]], *, now: dt.datetime
+    ) -> int:
+        try:
+            async with self.s.begin_nested():
+                bill_id = (
+                    await self.s.execute(
+                        sa.insert(DuesBillRow)
+                        .values(org_id=org_id, month=month, created_at=now)
+                        .returning(DuesBillRow.id)
+                    )
+                ).scalar_one()
+        except IntegrityError:
+            existing = await self.bill_id(org_id, month)
+            if existing is None:
+                raise
+            raise Conflict(
+                "dues.bill_exists",
+                params={"month": month.isoformat()[:7]},
+                extra={"existing_id": existing},
+            ) from None
+        if lines:
+            await self.s.execute(
+                sa.insert(DuesBillLineRow),
+                [
+                    {"bill_id": bill_id, "member_id": m, "amount_fen": fen, "paid": False}
+                    for m, fen in lines
+                ],
+            )
+        return int(bill_id)
+
+    async def _lines(self, bill_ids: list[int]) -> dict[int, list[DuesLine]]:
+        out: dict[int, list[DuesLine]] = {i: [] for i in bill_ids}
+        if not bill_ids:
+            return out
+        stmt = (
+            sa.select(DuesBillLineRow, MemberRow.name)
+            .join(MemberRow, MemberRow.id == DuesBillLineRow.member_id)
+            .where(DuesBillLineRow.bill_id.in_(bill_ids))
+            .order_by(DuesBillLineRow.bill_id, DuesBillLineRow.member_id)
+        )
+        for row in await self.s.execute(stmt):
+            x = row[0]
+            out[x.bill_id].append(
+                DuesLine(
+                    id=x.id,
+                    bill_id=x.bill_id,
+                    member_id=x.member_id,
+                    member_name=row.name,
+                    amount_fen=int(x.amount_fen),
+                    paid=bool(x.paid),
+                    paid_on=x.paid_on,
+                    paid_by_member_id=x.paid_by_member_id,
+                    transaction_id=x.transaction_id,
+                )
+            )
+        return out
+
+    async def _bills(self, rows: list[Any]) -> list[DuesBill]:
+        lines = await self._lines([r.id for r in rows])
+        return [
+            DuesBill(
+                id=r.id,
+                org_id=r.org_id,
+                org_path=r.org_path,
+                month=r.month,
+                total_fen=sum(x.amount_fen for x in lines[r.id]),
+                paid_fen=sum(x.amount_fen for x in lines[r.id] if x.paid),
+                lines=tuple(lines[r.id]),
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
+
+    def _bill_select(self) -> sa.Select[Any]:
+        return sa.select(*DuesBillRow.__table__.c, _BILL_ORG.path.label("org_path")).join(
+            _BILL_ORG, _BILL_ORG.id == DuesBillRow.org_id
+        )
+
+    async def get_bill(self, bill_id: int) -> DuesBill | None:
+        rows = list(await self.s.execute(self._bill_select().where(DuesBillRow.id == bill_id)))
+        bills = await self._bills(rows)
+        return bills[0] if bills else None
+
+    async def bills_in_subtree(
+        self, path: str, *, month: dt.date | None, page: PageRequest
+    ) -> Page[DuesBill]:
+        lo, hi = subtree_bounds(path)
+        stmt = self._bill_select().where(_BILL_ORG.path >= lo, _BILL_ORG.path < hi)
+        if month is not None:
+            stmt = stmt.where(DuesBillRow.month == month)
+        rows, nxt = await keyset_page(
+            self.s, stmt, key_col=DuesBillRow.id, desc=False, id_col=DuesBillRow.id, page=page
+        )
+        return Page(await self._bills(list(rows)), nxt)
+
+    async def line(self, bill_id: int, member_id: int) -> DuesLine | None:
+        lines = await self._lines([bill_id])
+        return next((x for x in lines[bill_id] if x.member_id == member_id), None)
+
+    async def mark_paid(
+        self, line_id: int, *, paid_on: dt.date, paid_by: int | None, transaction_id: int
+    ) -> bool:
+        result: Any = await self.s.execute(
+            sa.update(DuesBillLineRow)
+            .where(DuesBillLineRow.id == line_id, DuesBillLineRow.paid.is_(False))
+            .values(
+                paid=True,
+                paid_on=paid_on,
+                paid_by_member_id=paid_by,
+                transaction_id=transaction_id,
+            )
+        )
+        return bool(result.rowcount)
+
+    async def unpaid_in_subtree(self, path: str, *, before: dt.date) -> list[UnpaidLine]:
+        lo, hi = subtree_bounds(path)
+        stmt = (
+            sa.select(
+                DuesBillLineRow.member_id,
+                MemberRow.name,
+                DuesBillRow.org_id,
+                DuesBillRow.month,
+                DuesBillLineRow.amount_fen,
+            )
+            .join(DuesBillRow, DuesBillRow.id == DuesBillLineRow.bill_id)
+            .join(_BILL_ORG, _BILL_ORG.id == DuesBillRow.org_id)
+            .join(MemberRow, MemberRow.id == DuesBillLineRow.member_id)
+            .where(
+                _BILL_ORG.path >= lo,
+                _BILL_ORG.path < hi,
+                DuesBillLineRow.paid.is_(False),
+                DuesBillRow.month < before,
+            )
+            .order_by(DuesBillLineRow.member_id, DuesBillRow.month)
+        )
+        return [
+            UnpaidLine(int(r.member_id), r.name, int(r.org_id), r.month, int(r.amount_fen))
+            for r in await self.s.execute(stmt)
+        ]
+
+    async def return_balances(
+        self, committee_pool_id: int, *, branch_pool_id: int | None = None
+    ) -> list[ReturnBalance]:
+        tx = FundTransactionRow
+        remitted = (
+            sa.select(tx.pool_id.label("branch"), sa.func.sum(tx.amount_fen).label("fen"))
+            .where(tx.counter_pool_id == committee_pool_id, tx.kind == TxKind.DUES_REMITTANCE.value)
+            .group_by(tx.pool_id)
+        )
+        returned = (
+            sa.select(tx.counter_pool_id.label("branch"), sa.func.sum(tx.amount_fen).label("fen"))
+            .where(tx.pool_id == committee_pool_id, tx.kind == TxKind.DUES_RETURN.value)
+            .group_by(tx.counter_pool_id)
+        )
+        sums: dict[int, list[int]] = {}
+        for r in await self.s.execute(remitted):
+            sums.setdefault(int(r.branch), [0, 0])[0] = int(r.fen)
+        for back in await self.s.execute(returned):
+            sums.setdefault(int(back.branch or 0), [0, 0])[1] = int(back.fen)
+        if branch_pool_id is not None:
+            sums = {k: v for k, v in sums.items() if k == branch_pool_id} or {
+                branch_pool_id: [0, 0]
+            }
+        if not sums:
+            return []
+        owners = dict(
+            (
+                await self.s.execute(
+                    sa.select(FundPoolRow.id, FundPoolRow.org_id).where(
+                        FundPoolRow.id.in_(list(sums))
+                    )
+                )
+            ).all()
+        )
+        return [
+            ReturnBalance(pool_id=k, org_id=int(owners[k]), remitted_fen=v[0], returned_fen=v[1])
+            for k, v in sorted(sums.items())
+            if k in owners
+        ]
+
+
+class SqlReliefRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add_survey(
+        self,
+        *,
+        org_id: int,
+        year: int,
+        quarter: int,
+        title: str,
+        entries: list[NewReliefEntry],
+        now: dt.datetime,
+    ) -> int:
+        survey_id = (
+            await self.s.execute(
+                sa.insert(FundReliefSurveyRow)
+                .values(org_id=org_id, year=year, quarter=quarter, title=title, created_at=now)
+                .returning(FundReliefSurveyRow.id)
+            )
+        ).scalar_one()
+        if entries:
+            await self.s.execute(
+                sa.insert(FundReliefEntryRow),
+                [
+                    {
+                        "survey_id": survey_id,
+                        "kind": e.kind.value,
+                        "name": e.name,
+                        "member_id": e.member_id,
+                        "enterprise_id": e.enterprise_id,
+                        "hardship": e.hardship,
+                        "suggested_fen": e.suggested_fen,
+                        "paid_fen": 0,
+                    }
+                    for e in entries
+                ],
+            )
+        return int(survey_id)
+
+    async def _surveys(self, rows: list[Any]) -> list[ReliefSurvey]:
+        ids = [r.id for r in rows]
+        entries: dict[int, list[ReliefEntry]] = {i: [] for i in ids}
+        if ids:
+            stmt = (
+                sa.select(FundReliefEntryRow)
+                .where(FundReliefEntryRow.survey_id.in_(ids))
+                .order_by(FundReliefEntryRow.id)
+            )
+            for e in (await self.s.execute(stmt)).scalars():
+                entries[e.survey_id].append(
+                    ReliefEntry(
+                        id=e.id,
+                        survey_id=e.survey_id,
+                        kind=ReliefKind(e.kind),
+                        name=e.name,
+                        member_id=e.member_id,
+                        enterprise_id=e.enterprise_id,
+                        hardship=e.hardship,
+                        suggested_fen=e.suggested_fen,
+                        paid_fen=int(e.paid_fen),
+                    )
+                )
+        return [
+            ReliefSurvey(
+                id=r.id,
+                org_id=r.org_id,
+                org_path=r.org_path,
+                year=r.year,
+                quarter=r.quarter,
+                title=r.title,
+                entries=tuple(entries[r.id]),
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
+
+    def _select(self) -> sa.Select[Any]:
+        return sa.select(*FundReliefSurveyRow.__table__.c, OrgRow.path.label("org_path")).join(
+            OrgRow, OrgRow.id == FundReliefSurveyRow.org_id
+        )
+
+    async def get(self, survey_id: int) -> ReliefSurvey | None:
+        rows = list(await self.s.execute(self._select().where(FundReliefSurveyRow.id == survey_id)))
+        found = await self._surveys(rows)
+        return found[0] if found else None
+
+    async def in_subtree(
+        self, path: str, *, year: int | None, page: PageRequest
+    ) -> Page[ReliefSurvey]:
+        lo, hi = subtree_bounds(path)
+        stmt = self._select().where(OrgRow.path >= lo, OrgRow.path < hi)
+        if year is not None:
+            stmt = stmt.where(FundReliefSurveyRow.year == year)
+        rows, nxt = await keyset_page(
+            self.s,
+            stmt,
+            key_col=FundReliefSurveyRow.id,
+            desc=False,
+            id_col=FundReliefSurveyRow.id,
+            page=page,
+        )
+        return Page(await self._surveys(list(rows)), nxt)
+
+    async def add_paid(self, entry_id: int, fen: int) -> None:
+        await self.s.execute(
+            sa.update(FundReliefEntryRow)
+            .where(FundReliefEntryRow.id == entry_id)
+            .values(paid_fen=FundReliefEntryRow.paid_fen + fen)
         )

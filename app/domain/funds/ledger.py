@@ -21,6 +21,7 @@ from app.domain.funds.model import (
     AccountKind,
     Category,
     Entry,
+    Flow,
     Line,
     Pool,
     PoolPurpose,
@@ -417,3 +418,27 @@ async def statement(
         movements=movements,
         entries=entries,
     )
+
+
+async def money_flows(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    org_id: int | None,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> list[Flow]:
+    """Money in and out of every pool owned in a subtree, by purpose, kind and category, for
+    business dates ``start``..``end`` (default: this year up to today)."""
+    actor.require(Scope.FUNDS_READ)
+    end = end or uow.clock.today()
+    start = start or end.replace(month=1, day=1)
+    if start > end:
+        raise InvalidInput(
+            "fund.period_invalid", fields=[FieldError("fund.period_invalid", parameter="from")]
+        )
+    root_id = org_id if org_id is not None else actor.org_id
+    if root_id is None:
+        raise InvalidInput("org.root_required")
+    root = await load_org(uow, actor, root_id)
+    return await uow.funds.flows(root.path, start, end)

@@ -249,3 +249,158 @@ messages.register(
         ),
     }
 )
+
+messages.register(
+    {
+        "dues.income_required": (
+            "缺少月收入",
+            "Monthly income required",
+            "在职和离退休党员按月收入（税后）计算党费，须申报月收入。",
+            "Employed and retired members pay by monthly income after tax; declare it.",
+        ),
+        "dues.override_reason_required": (
+            "缺少调整原因",
+            "Reason required",
+            "调整党费金额须说明原因。",
+            "Overriding the computed dues needs a reason.",
+        ),
+        "dues.profile_not_found": (
+            "未设置党费标准",
+            "No dues profile",
+            "党员 {id} 尚未设置党费标准。",
+            "Member {id} has no dues profile yet.",
+        ),
+        "dues.month_in_future": (
+            "月份在未来",
+            "Month in the future",
+            "不能为未来的月份出账单。",
+            "A bill is for this month or an earlier one.",
+        ),
+        "dues.org_not_branch": (
+            "不是支部",
+            "Not a branch",
+            "党费账单按支部或总支出具（此组织为 {kind}）。",
+            "Dues bills are per branch or general branch (this is a {kind}).",
+        ),
+        "dues.bill_exists": (
+            "账单已存在",
+            "Bill exists",
+            "该支部 {month} 的党费账单已经出具。",
+            "This branch's dues bill for {month} already exists.",
+        ),
+        "dues.profiles_missing": (
+            "有党员未设置党费标准",
+            "Dues profiles missing",
+            "有 {count} 名党员尚未设置党费标准，请先设置（member_ids 列出）。",
+            "{count} members have no dues profile yet; set them first (see member_ids).",
+        ),
+        "dues.no_members": (
+            "支部没有党员",
+            "No members",
+            "该支部没有党员，无需出账单。",
+            "The branch has no members to bill.",
+        ),
+        "dues.bill_not_found": (
+            "账单不存在",
+            "Bill not found",
+            "找不到党费账单 {id}。",
+            "Dues bill {id} was not found.",
+        ),
+        "dues.line_not_found": (
+            "账单中没有该党员",
+            "Member not on the bill",
+            "党员 {id} 不在这张账单上。",
+            "Member {id} is not on this bill.",
+        ),
+        "dues.pool_missing": (
+            "支部没有党费资金池",
+            "No dues pool",
+            "组织 {org_id} 还没有党费资金池，请先开设（purpose=dues）。",
+            "Organisation {org_id} has no dues pool yet; open one (purpose dues).",
+        ),
+        "dues.already_paid": (
+            "已缴纳",
+            "Already paid",
+            "该党员 {month} 的党费已缴纳。",
+            "The member's dues for {month} are already paid.",
+        ),
+        "dues.amount_mismatch": (
+            "金额与应缴不符",
+            "Amount differs from dues",
+            "应缴 {due}。",
+            "The dues are {due}.",
+        ),
+        "dues.pool_not_dues": (
+            "不是党费资金池",
+            "Not a dues pool",
+            "资金池 {id} 不是党费资金池。",
+            "Pool {id} is not a dues pool.",
+        ),
+        "dues.nothing_to_return": (
+            "没有待返还的党费",
+            "Nothing to return",
+            "该支部上交的党费已全部返还。",
+            "Everything this branch passed up has been returned.",
+        ),
+        "dues.return_exceeds_remitted": (
+            "返还超过上交",
+            "Return exceeds what was passed up",
+            "待返还的党费为 {outstanding}。",
+            "{outstanding} is left to return.",
+        ),
+    }
+)
+
+messages.register(
+    {
+        "relief.quarter_invalid": (
+            "季度无效",
+            "Invalid quarter",
+            "季度为 1 至 4。",
+            "A quarter is 1 to 4.",
+        ),
+        "relief.year_invalid": ("年份无效", "Invalid year", "年份无效。", "The year is not valid."),
+        "relief.title_required": (
+            "缺少标题",
+            "Title required",
+            "摸底须有标题。",
+            "A survey needs a title.",
+        ),
+        "relief.entries_required": (
+            "缺少救助对象",
+            "Entries required",
+            "摸底至少列出一名困难党员或职工（最多 500 名）。",
+            "A survey lists at least one person in difficulty (at most 500).",
+        ),
+        "relief.name_required": (
+            "缺少姓名",
+            "Name required",
+            "须填写姓名。",
+            "A name is required.",
+        ),
+        "relief.hardship_required": (
+            "缺少困难情况",
+            "Hardship required",
+            "须说明困难情况。",
+            "Describe the hardship.",
+        ),
+        "relief.member_required": (
+            "缺少党员",
+            "Member required",
+            "困难党员须指明 member_id。",
+            "A member entry names its member_id.",
+        ),
+        "relief.survey_not_found": (
+            "摸底不存在",
+            "Survey not found",
+            "找不到救助摸底 {id}。",
+            "Relief survey {id} was not found.",
+        ),
+        "relief.entry_not_found": (
+            "摸底中没有该对象",
+            "Entry not found",
+            "该摸底中没有对象 {id}。",
+            "Entry {id} is not on this survey.",
+        ),
+    }
+)

@@ -113,10 +113,25 @@ class TxKind(StrEnum):
     REVERSAL = "reversal"
     DISBURSEMENT = "disbursement"  # a loan leaves the pool for loans receivable
     REPAYMENT = "repayment"  # and comes back
+    DUES_PAYMENT = "dues_payment"  # a member's dues into the branch's dues pool
+    DUES_REMITTANCE = "dues_remittance"  # a branch passes dues up to the committee's pool
+    DUES_RETURN = "dues_return"  # the committee returns dues to a branch
+    RELIEF_PAYMENT = "relief_payment"  # hardship relief against a survey entry
 
 
-# Loan movements are reversed by the loan's own operations, never by a bare reversal.
-NOT_REVERSIBLE = frozenset({TxKind.REVERSAL, TxKind.DISBURSEMENT, TxKind.REPAYMENT})
+# Movements tied to another record (a loan, a dues bill, a remittance) are corrected through
+# that record's own operations, never by a bare reversal; nor is a reversal reversed.
+NOT_REVERSIBLE = frozenset(
+    {
+        TxKind.REVERSAL,
+        TxKind.DISBURSEMENT,
+        TxKind.REPAYMENT,
+        TxKind.DUES_PAYMENT,
+        TxKind.DUES_REMITTANCE,
+        TxKind.DUES_RETURN,
+        TxKind.RELIEF_PAYMENT,
+    }
+)
 
 
 class RequestStatus(StrEnum):
@@ -206,6 +221,7 @@ class Transaction:
     actor: str
     created_at: dt.datetime
     entries: tuple[Entry, ...] = ()
+    counter_pool_id: int | None = None  # the other pool of a remittance or return
 
 
 @dataclass(frozen=True)
@@ -323,3 +339,199 @@ def overdue_fen(loan: Loan, today: dt.date) -> int:
         return 0
     due = sum(i.amount_fen for i in loan.installments if i.due_on < today)
     return max(0, due - loan.repaid_fen)
+
+
+class DuesCategory(StrEnum):
+    """How a member's monthly dues are set (党费收缴标准)."""
+
+    EMPLOYED = "employed"  # by monthly income after tax, in brackets
+    RETIRED = "retired"  # 离退休: by pension
+    STUDENT = "student"  # flat
+    UNEMPLOYED = "unemployed"  # flat
+    ALLOWANCE = "allowance"  # on basic living allowances (低保): flat
+
+
+FLAT_DUES_FEN = 20  # 0.20 yuan a month
+# (income up to, in fen; rate in basis points): the whole income pays the rate of its bracket.
+EMPLOYED_BRACKETS: tuple[tuple[int | None, int], ...] = (
+    (300_000, 50),  # up to 3,000 yuan: 0.5%
+    (500_000, 100),  # 3,000-5,000: 1%
+    (1_000_000, 150),  # 5,000-10,000: 1.5%
+    (None, 200),  # above 10,000: 2%
+)
+RETIRED_BRACKETS: tuple[tuple[int | None, int], ...] = (
+    (500_000, 50),  # up to 5,000 yuan: 0.5%
+    (None, 100),  # above: 1%
+)
+INCOME_CATEGORIES = frozenset({DuesCategory.EMPLOYED, DuesCategory.RETIRED})
+
+
+def monthly_dues_fen(category: DuesCategory, income_fen: int | None) -> int:
+    """Monthly dues by the brackets of the Party's dues rules, rounded half up to the fen."""
+    if category not in INCOME_CATEGORIES:
+        return FLAT_DUES_FEN
+    if income_fen is None or income_fen <= 0:
+        raise ValueError("an income category needs a positive income")
+    brackets = EMPLOYED_BRACKETS if category is DuesCategory.EMPLOYED else RETIRED_BRACKETS
+    rate = next(bp for upper, bp in brackets if upper is None or income_fen <= upper)
+    return (income_fen * rate + 5_000) // 10_000
+
+
+@dataclass(frozen=True)
+class DuesProfile:
+    member_id: int
+    member_name: str
+    org_id: int
+    category: DuesCategory
+    income_fen: int | None
+    computed_fen: int
+    override_fen: int | None
+    override_reason: str | None
+    version: int
+    updated_at: dt.datetime
+
+    @property
+    def due_fen(self) -> int:
+        return self.override_fen if self.override_fen is not None else self.computed_fen
+
+
+@dataclass(frozen=True)
+class DuesLine:
+    id: int
+    bill_id: int
+    member_id: int
+    member_name: str
+    amount_fen: int
+    paid: bool
+    paid_on: dt.date | None
+    paid_by_member_id: int | None
+    transaction_id: int | None
+
+
+@dataclass(frozen=True)
+class DuesBill:
+    id: int
+    org_id: int
+    org_path: str
+    month: dt.date  # the first day of the month
+    total_fen: int
+    paid_fen: int
+    lines: tuple[DuesLine, ...]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class UnpaidLine:
+    member_id: int
+    member_name: str
+    org_id: int
+    month: dt.date
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Arrear:
+    member_id: int
+    member_name: str
+    org_id: int
+    unpaid_months: tuple[dt.date, ...]
+    owed_fen: int
+    longest_run: int  # most consecutive unpaid months
+    finding: bool  # six months or more in a row unpaid: a finding for the branch
+
+
+def next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def longest_run(months: list[dt.date]) -> int:
+    """The most consecutive calendar months in ``months`` (first days, any order)."""
+    best = run = 0
+    previous: dt.date | None = None
+    for m in sorted(set(months)):
+        run = run + 1 if previous is not None and next_month(previous) == m else 1
+        best = max(best, run)
+        previous = m
+    return best
+
+
+def arrears_of(lines: list[UnpaidLine], *, finding_months: int) -> list[Arrear]:
+    """Unpaid bill lines grouped per member, with the longest unpaid run and the finding."""
+    by_member: dict[int, list[UnpaidLine]] = {}
+    for line in lines:
+        by_member.setdefault(line.member_id, []).append(line)
+    out = []
+    for member_id in sorted(by_member):
+        own = sorted(by_member[member_id], key=lambda x: x.month)
+        months = [x.month for x in own]
+        run = longest_run(months)
+        out.append(
+            Arrear(
+                member_id=member_id,
+                member_name=own[-1].member_name,
+                org_id=own[-1].org_id,
+                unpaid_months=tuple(months),
+                owed_fen=sum(x.amount_fen for x in own),
+                longest_run=run,
+                finding=run >= finding_months,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ReturnBalance:
+    """Dues a branch pool passed up to a committee pool, and how much came back."""
+
+    pool_id: int  # the branch's pool
+    org_id: int
+    remitted_fen: int
+    returned_fen: int
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.remitted_fen - self.returned_fen
+
+
+class ReliefKind(StrEnum):
+    MEMBER = "member"  # a Party member in difficulty
+    WORKER = "worker"  # a worker in difficulty (困难职工)
+
+
+@dataclass(frozen=True)
+class ReliefEntry:
+    id: int
+    survey_id: int
+    kind: ReliefKind
+    name: str
+    member_id: int | None
+    enterprise_id: int | None
+    hardship: str
+    suggested_fen: int | None
+    paid_fen: int
+
+
+@dataclass(frozen=True)
+class ReliefSurvey:
+    """A quarterly survey of members and workers in difficulty (困难救助摸底)."""
+
+    id: int
+    org_id: int
+    org_path: str
+    year: int
+    quarter: int
+    title: str
+    entries: tuple[ReliefEntry, ...]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Money in and out of the pools of one purpose, by kind and category."""
+
+    purpose: PoolPurpose
+    kind: TxKind
+    category: Category | None
+    inflow_fen: int
+    outflow_fen: int
+    count: int

@@ -11,18 +11,27 @@ from app.domain.funds.model import (
     AccountKind,
     Category,
     CategoryMovement,
+    DuesBill,
+    DuesCategory,
+    DuesLine,
+    DuesProfile,
     Entry,
+    Flow,
     Installment,
     Line,
     Loan,
     LoanStatus,
     Pool,
     PoolPurpose,
+    ReliefKind,
+    ReliefSurvey,
     RequestStatus,
+    ReturnBalance,
     SourceKind,
     SpendingRequest,
     Transaction,
     TxKind,
+    UnpaidLine,
 )
 from app.domain.pagination import Page, PageRequest
 
@@ -39,6 +48,7 @@ class NewTransaction:
     voucher: str | None = None
     memo: str | None = None
     reverses_id: int | None = None
+    counter_pool_id: int | None = None
 
 
 class FundRepository(Protocol):
@@ -55,6 +65,10 @@ class FundRepository(Protocol):
         ...
 
     async def get_pool(self, pool_id: int) -> Pool | None: ...
+
+    async def pool_of(self, org_id: int, purpose: PoolPurpose) -> int | None:
+        """The oldest pool of ``purpose`` owned by ``org_id``."""
+        ...
 
     async def lock_pools(self, pool_ids: list[int]) -> None:
         """Lock the pool rows in ascending id order (PostgreSQL ``FOR UPDATE``); every movement
@@ -97,6 +111,11 @@ class FundRepository(Protocol):
     ) -> list[CategoryMovement]:
         """The account's entries dated ``start``..``end`` summed by transaction kind and
         category."""
+        ...
+
+    async def flows(self, path: str, start: dt.date, end: dt.date) -> list[Flow]:
+        """Entries on the pool accounts of pools owned in the subtree at ``path``, dated
+        ``start``..``end``, summed by purpose, transaction kind and category."""
         ...
 
     async def entries_between(
@@ -184,3 +203,85 @@ class LoanRepository(Protocol):
     async def add_repayment(
         self, loan_id: int, *, transaction_id: int, amount_fen: int, on_date: dt.date
     ) -> None: ...
+
+
+class DuesRepository(Protocol):
+    async def profile(self, member_id: int) -> DuesProfile | None: ...
+
+    async def save_profile(
+        self,
+        member_id: int,
+        *,
+        category: DuesCategory,
+        income_fen: int | None,
+        computed_fen: int,
+        override_fen: int | None,
+        override_reason: str | None,
+        now: dt.datetime,
+    ) -> None: ...
+
+    async def billable_members(self, org_id: int) -> list[tuple[int, str, int | None]]:
+        """Members affiliated directly with ``org_id``: (id, name, monthly dues or None when
+        they have no dues profile)."""
+        ...
+
+    async def bill_id(self, org_id: int, month: dt.date) -> int | None: ...
+
+    async def add_bill(
+        self, org_id: int, month: dt.date, lines: list[tuple[int, int]], *, now: dt.datetime
+    ) -> int:
+        """Insert a bill with (member id, fen) lines; raises BillExists on a concurrent twin."""
+        ...
+
+    async def get_bill(self, bill_id: int) -> DuesBill | None: ...
+
+    async def bills_in_subtree(
+        self, path: str, *, month: dt.date | None, page: PageRequest
+    ) -> Page[DuesBill]: ...
+
+    async def line(self, bill_id: int, member_id: int) -> DuesLine | None: ...
+
+    async def mark_paid(
+        self, line_id: int, *, paid_on: dt.date, paid_by: int | None, transaction_id: int
+    ) -> bool:
+        """Mark an unpaid line paid; False when it was paid meanwhile."""
+        ...
+
+    async def unpaid_in_subtree(self, path: str, *, before: dt.date) -> list[UnpaidLine]:
+        """Unpaid lines of bills for months before ``before`` in the subtree."""
+        ...
+
+    async def return_balances(
+        self, committee_pool_id: int, *, branch_pool_id: int | None = None
+    ) -> list[ReturnBalance]: ...
+
+
+@dataclass(frozen=True)
+class NewReliefEntry:
+    kind: ReliefKind
+    name: str
+    member_id: int | None
+    enterprise_id: int | None
+    hardship: str
+    suggested_fen: int | None
+
+
+class ReliefRepository(Protocol):
+    async def add_survey(
+        self,
+        *,
+        org_id: int,
+        year: int,
+        quarter: int,
+        title: str,
+        entries: list[NewReliefEntry],
+        now: dt.datetime,
+    ) -> int: ...
+
+    async def get(self, survey_id: int) -> ReliefSurvey | None: ...
+
+    async def in_subtree(
+        self, path: str, *, year: int | None, page: PageRequest
+    ) -> Page[ReliefSurvey]: ...
+
+    async def add_paid(self, entry_id: int, fen: int) -> None: ...

@@ -11,14 +11,22 @@ from pydantic import BaseModel, Field
 from app.api.v1.schemas.common import Id, Strict
 from app.domain.funds.model import (
     AccountKind,
+    Arrear,
     Category,
     CategoryMovement,
+    DuesBill,
+    DuesCategory,
+    DuesLine,
+    DuesProfile,
     Entry,
     Loan,
     LoanStatus,
     Pool,
     PoolPurpose,
+    ReliefKind,
+    ReliefSurvey,
     RequestStatus,
+    ReturnBalance,
     SourceKind,
     SpendingRequest,
     Statement,
@@ -345,3 +353,237 @@ class LoanOut(BaseModel):
             created_at=loan.created_at,
             updated_at=loan.updated_at,
         )
+
+
+class DuesProfileIn(Strict):
+    category: DuesCategory = Field(
+        description="employed or retired (by monthly income), student, unemployed, allowance "
+        "(0.20 a month)."
+    )
+    monthly_income: str | None = Field(
+        default=None, max_length=32, description="Monthly income after tax; " + AMOUNT_DOC
+    )
+    override: str | None = Field(
+        default=None, max_length=32, description="Monthly dues set by hand; needs a reason."
+    )
+    override_reason: str | None = Field(default=None, max_length=300)
+
+
+class DuesProfileOut(BaseModel):
+    member_id: int
+    member_name: str
+    org_id: int
+    category: DuesCategory
+    monthly_income: str | None
+    computed: str = Field(description="By the brackets.")
+    override: str | None
+    override_reason: str | None
+    monthly_dues: str = Field(description="What is billed: the override, else computed.")
+    version: int
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, p: DuesProfile) -> DuesProfileOut:
+        return cls(
+            member_id=p.member_id,
+            member_name=p.member_name,
+            org_id=p.org_id,
+            category=p.category,
+            monthly_income=format_money(p.income_fen) if p.income_fen is not None else None,
+            computed=format_money(p.computed_fen),
+            override=format_money(p.override_fen) if p.override_fen is not None else None,
+            override_reason=p.override_reason,
+            monthly_dues=format_money(p.due_fen),
+            version=p.version,
+            updated_at=p.updated_at,
+        )
+
+
+class DuesBillCreate(Strict):
+    org_id: Id = Field(description="A branch or general branch in your subtree.")
+    month: dt.date = Field(description="Any day of the month billed; stored as its first day.")
+
+
+class DuesLineOut(BaseModel):
+    id: int
+    bill_id: int
+    member_id: int
+    member_name: str
+    amount: str
+    paid: bool
+    paid_on: dt.date | None
+    paid_by_member_id: int | None = Field(description="Who paid on the member's behalf.")
+    transaction_id: int | None
+
+    @classmethod
+    def of(cls, x: DuesLine) -> DuesLineOut:
+        return cls(
+            id=x.id,
+            bill_id=x.bill_id,
+            member_id=x.member_id,
+            member_name=x.member_name,
+            amount=format_money(x.amount_fen),
+            paid=x.paid,
+            paid_on=x.paid_on,
+            paid_by_member_id=x.paid_by_member_id,
+            transaction_id=x.transaction_id,
+        )
+
+
+class DuesBillOut(BaseModel):
+    id: int
+    org_id: int
+    month: dt.date
+    total: str
+    paid: str
+    lines: list[DuesLineOut]
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, b: DuesBill) -> DuesBillOut:
+        return cls(
+            id=b.id,
+            org_id=b.org_id,
+            month=b.month,
+            total=format_money(b.total_fen),
+            paid=format_money(b.paid_fen),
+            lines=[DuesLineOut.of(x) for x in b.lines],
+            created_at=b.created_at,
+        )
+
+
+class DuesPaymentIn(Strict):
+    bill_id: Id
+    member_id: Id = Field(description="Whose dues are paid.")
+    amount: str = Field(max_length=32, description="Exactly the dues on the bill.")
+    paid_by_member_id: Id | None = Field(
+        default=None, description="Another member paying on their behalf (代缴)."
+    )
+
+
+class ArrearOut(BaseModel):
+    member_id: int
+    member_name: str
+    org_id: int
+    unpaid_months: list[str] = Field(description="YYYY-MM, oldest first.")
+    owed: str
+    longest_run: int = Field(description="Most consecutive unpaid months.")
+    finding: bool = Field(description="Six months or more in a row unpaid.")
+
+    @classmethod
+    def of(cls, a: Arrear) -> ArrearOut:
+        return cls(
+            member_id=a.member_id,
+            member_name=a.member_name,
+            org_id=a.org_id,
+            unpaid_months=[m.isoformat()[:7] for m in a.unpaid_months],
+            owed=format_money(a.owed_fen),
+            longest_run=a.longest_run,
+            finding=a.finding,
+        )
+
+
+class DuesRemittanceIn(Strict):
+    from_pool_id: Id = Field(description="The branch's dues pool.")
+    to_pool_id: Id = Field(description="The dues pool of a committee above it.")
+    amount: str = Field(max_length=32, description=AMOUNT_DOC)
+
+
+class DuesReturnIn(Strict):
+    from_pool_id: Id = Field(description="The committee's dues pool.")
+    to_pool_id: Id = Field(description="A branch's dues pool below it.")
+    amount: str | None = Field(
+        default=None,
+        max_length=32,
+        description="Default: all the branch passed up and has not had back (returned in full).",
+    )
+
+
+class ReturnBalanceOut(BaseModel):
+    pool_id: int = Field(description="The branch's dues pool.")
+    org_id: int
+    remitted: str
+    returned: str
+    outstanding: str
+
+    @classmethod
+    def of(cls, r: ReturnBalance) -> ReturnBalanceOut:
+        return cls(
+            pool_id=r.pool_id,
+            org_id=r.org_id,
+            remitted=format_money(r.remitted_fen),
+            returned=format_money(r.returned_fen),
+            outstanding=format_money(r.outstanding_fen),
+        )
+
+
+class ReliefEntryIn(Strict):
+    kind: ReliefKind = Field(description="member or worker.")
+    name: str = Field(min_length=1, max_length=100)
+    hardship: str = Field(min_length=1, max_length=500, description="What the difficulty is.")
+    member_id: Id | None = Field(default=None, description="Required for a member.")
+    enterprise_id: Id | None = Field(default=None, description="A worker's employer.")
+    suggested_amount: str | None = Field(default=None, max_length=32)
+
+
+class ReliefSurveyCreate(Strict):
+    org_id: Id
+    year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    title: str = Field(min_length=1, max_length=200)
+    entries: list[ReliefEntryIn] = Field(min_length=1, max_length=500)
+
+
+class ReliefEntryOut(BaseModel):
+    id: int
+    kind: ReliefKind
+    name: str
+    member_id: int | None
+    enterprise_id: int | None
+    hardship: str
+    suggested_amount: str | None
+    paid: str = Field(description="Relief paid against this entry so far.")
+
+
+class ReliefSurveyOut(BaseModel):
+    id: int
+    org_id: int
+    year: int
+    quarter: int
+    title: str
+    entries: list[ReliefEntryOut]
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, s: ReliefSurvey) -> ReliefSurveyOut:
+        return cls(
+            id=s.id,
+            org_id=s.org_id,
+            year=s.year,
+            quarter=s.quarter,
+            title=s.title,
+            entries=[
+                ReliefEntryOut(
+                    id=e.id,
+                    kind=e.kind,
+                    name=e.name,
+                    member_id=e.member_id,
+                    enterprise_id=e.enterprise_id,
+                    hardship=e.hardship,
+                    suggested_amount=(
+                        format_money(e.suggested_fen) if e.suggested_fen is not None else None
+                    ),
+                    paid=format_money(e.paid_fen),
+                )
+                for e in s.entries
+            ],
+            created_at=s.created_at,
+        )
+
+
+class ReliefPaymentIn(Strict):
+    pool_id: Id = Field(description="A pool allowing relief spending.")
+    survey_id: Id
+    entry_id: Id
+    amount: str = Field(max_length=32, description=AMOUNT_DOC)
+    voucher: str | None = Field(default=None, max_length=100)

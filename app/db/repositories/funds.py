@@ -78,6 +78,8 @@ _POOL_COLUMNS = [
     OrgRow.path.label("org_path"),
     _CASH.balance_fen.label("cash_fen"),
     _LOANS.balance_fen.label("loans_fen"),
+    _CASH.id.label("cash_id"),
+    _LOANS.id.label("loans_id"),
 ]
 
 
@@ -103,6 +105,8 @@ def to_pool(row: Any) -> Pool:
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        cash_account_id=row.cash_id,
+        loans_account_id=row.loans_id,
     )
 
 
@@ -198,8 +202,11 @@ class SqlFundRepository:
         )
         return int(pool_id)
 
-    async def get_pool(self, pool_id: int) -> Pool | None:
-        row = (await self.s.execute(_pool_select().where(FundPoolRow.id == pool_id))).first()
+    async def get_pool(self, pool_id: int, *, lock: bool = False) -> Pool | None:
+        stmt = _pool_select().where(FundPoolRow.id == pool_id)
+        if lock:
+            stmt = stmt.with_for_update(of=FundPoolRow)
+        row = (await self.s.execute(stmt)).first()
         return to_pool(row) if row else None
 
     async def pool_of(self, org_id: int, purpose: PoolPurpose) -> int | None:
@@ -266,7 +273,9 @@ class SqlFundRepository:
         account_id = (await self.s.execute(stmt)).scalar_one()
         return Account(int(account_id), pool_id, kind, ref, label[:200], 0)
 
-    async def post(self, tx: NewTransaction, lines: list[Line], *, now: dt.datetime) -> int | None:
+    async def post(
+        self, tx: NewTransaction, lines: list[Line], *, now: dt.datetime
+    ) -> Transaction | None:
         tx_id = (
             await self.s.execute(
                 sa.insert(FundTransactionRow)
@@ -287,7 +296,7 @@ class SqlFundRepository:
                 .returning(FundTransactionRow.id)
             )
         ).scalar_one()
-        entries = []
+        legs = []
         # Accounts change in ascending id order, like every other posting.
         for line in sorted(lines, key=lambda x: x.account_id):
             delta = line.amount_fen
@@ -295,7 +304,7 @@ class SqlFundRepository:
                 sa.update(FundAccountRow)
                 .where(FundAccountRow.id == line.account_id)
                 .values(balance_fen=FundAccountRow.balance_fen + delta)
-                .returning(FundAccountRow.balance_fen)
+                .returning(FundAccountRow.balance_fen, FundAccountRow.kind, FundAccountRow.label)
             )
             if delta < 0:  # conditional: an asset account never goes below zero
                 stmt = stmt.where(
@@ -303,21 +312,66 @@ class SqlFundRepository:
                         FundAccountRow.kind.not_in(_ASSETS), FundAccountRow.balance_fen >= -delta
                     )
                 )
-            after = (await self.s.execute(stmt)).scalar_one_or_none()
+            after = (await self.s.execute(stmt)).first()
             if after is None:
                 return None
-            entries.append(
-                {
-                    "transaction_id": tx_id,
-                    "account_id": line.account_id,
-                    "amount_fen": delta,
-                    "balance_after_fen": int(after),
-                    "on_date": tx.on_date,
-                    "created_at": now,
-                }
+            legs.append((line, after))
+        values = [
+            {
+                "transaction_id": tx_id,
+                "account_id": line.account_id,
+                "amount_fen": line.amount_fen,
+                "balance_after_fen": int(after.balance_fen),
+                "on_date": tx.on_date,
+                "created_at": now,
+            }
+            for line, after in legs
+        ]
+        ids = (
+            (
+                await self.s.execute(
+                    sa.insert(FundEntryRow).returning(
+                        FundEntryRow.id, sort_by_parameter_order=True
+                    ),
+                    values,
+                )
             )
-        await self.s.execute(sa.insert(FundEntryRow), entries)
-        return int(tx_id)
+            .scalars()
+            .all()
+        )
+        entries = tuple(
+            Entry(
+                id=int(entry_id),
+                transaction_id=int(tx_id),
+                account_id=line.account_id,
+                account_kind=AccountKind(after.kind),
+                account_label=after.label,
+                amount_fen=line.amount_fen,
+                balance_after_fen=int(after.balance_fen),
+                on_date=tx.on_date,
+                created_at=now,
+                tx_kind=tx.kind,
+                category=tx.category,
+            )
+            for entry_id, (line, after) in sorted(zip(ids, legs, strict=True))
+        )
+        return Transaction(
+            id=int(tx_id),
+            pool_id=tx.pool_id,
+            kind=tx.kind,
+            amount_fen=tx.amount_fen,
+            category=tx.category,
+            source_kind=tx.source_kind,
+            voucher=tx.voucher,
+            memo=tx.memo,
+            on_date=tx.on_date,
+            reverses_id=tx.reverses_id,
+            reversed_by_id=None,
+            actor=tx.actor[:100],
+            created_at=now,
+            entries=entries,
+            counter_pool_id=tx.counter_pool_id,
+        )
 
     async def get_transaction(self, tx_id: int) -> Transaction | None:
         reversal = aliased(FundTransactionRow, name="reversal")

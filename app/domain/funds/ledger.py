@@ -66,10 +66,12 @@ async def load_pool(
 
 
 async def lock_pool(uow: UnitOfWork, actor: Principal, pool_id: int) -> Pool:
-    """Check visibility, lock the pool row, and read it again under the lock."""
-    await load_pool(uow, actor, pool_id)
-    await uow.funds.lock_pools([pool_id])
-    return await load_pool(uow, actor, pool_id)
+    """Lock the pool row and read it under the lock; outside the subtree is NotFound (the
+    lock is then released with the rollback)."""
+    pool = await uow.funds.get_pool(pool_id, lock=True)
+    if pool is None or not actor.covers_path(pool.org_path):
+        raise NotFound("fund.pool_not_found", params={"id": pool_id})
+    return pool
 
 
 async def lock_pool_unchecked(uow: UnitOfWork, pool_id: int) -> None:
@@ -118,12 +120,10 @@ def insufficient(available_fen: int, *, pointer: str = "/amount") -> RuleViolati
 async def post(uow: UnitOfWork, tx: NewTransaction, lines: list[Line]) -> Transaction:
     """Post one balanced movement (pools already locked); an overdraw is a 422."""
     check_balanced(lines)
-    tx_id = await uow.funds.post(tx, lines, now=uow.clock.now())
-    if tx_id is None:
+    posted = await uow.funds.post(tx, lines, now=uow.clock.now())
+    if posted is None:
         pool = await uow.funds.get_pool(tx.pool_id)
         raise insufficient(pool.balance_fen if pool else 0)
-    posted = await uow.funds.get_transaction(tx_id)
-    assert posted is not None
     return posted
 
 
@@ -261,7 +261,7 @@ async def contribute(
         label=label,
         enterprise_id=enterprise.id if enterprise else None,
     )
-    target = await pool_account_id(uow, pool.id)
+    target = pool.cash_account_id
     tx = await post(
         uow,
         NewTransaction(

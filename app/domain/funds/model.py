@@ -178,6 +178,8 @@ class Pool:
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+    cash_account_id: int = 0  # the pool account
+    loans_account_id: int = 0  # the loans-receivable account
 
 
 @dataclass(frozen=True)

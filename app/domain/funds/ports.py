@@ -64,7 +64,9 @@ class FundRepository(Protocol):
         """Insert a pool with its pool and loans-receivable accounts; its id."""
         ...
 
-    async def get_pool(self, pool_id: int) -> Pool | None: ...
+    async def get_pool(self, pool_id: int, *, lock: bool = False) -> Pool | None:
+        """The pool with its balances; ``lock`` takes its row lock (``FOR UPDATE``) first."""
+        ...
 
     async def pool_of(self, org_id: int, purpose: PoolPurpose) -> int | None:
         """The oldest pool of ``purpose`` owned by ``org_id``."""
@@ -92,9 +94,11 @@ class FundRepository(Protocol):
         now: dt.datetime,
     ) -> Account: ...
 
-    async def post(self, tx: NewTransaction, lines: list[Line], *, now: dt.datetime) -> int | None:
+    async def post(
+        self, tx: NewTransaction, lines: list[Line], *, now: dt.datetime
+    ) -> Transaction | None:
         """Insert the transaction and its entries and move the balances, asset accounts only
-        when they stay at or above zero. The transaction id, or None (nothing written is
+        when they stay at or above zero. The posted transaction, or None (nothing written is
         kept: the caller rolls back) when an asset account would go below zero."""
         ...
 

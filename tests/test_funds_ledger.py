@@ -336,3 +336,21 @@ async def test_pool_rules(world, client, container):
     assert r.status_code == 400
     audits = await audit_rows(container, "fund_pool", pool["id"])
     assert [a.action for a in audits] == ["fund.pool_create"]
+
+
+async def test_csv_export_is_never_cut(world, client, container, monkeypatch):
+    from app.domain.funds import ledger
+
+    monkeypatch.setattr(ledger, "STATEMENT_MAX_ENTRIES", 2)
+    pool = await make_pool(world, client)
+    for amount in ("1.00", "2.00", "3.00"):
+        await contribute(world, client, pool["id"], amount)
+    day = today().isoformat()
+    url = f"/api/v1/pools/{pool['id']}/statement"
+    r = await client.get(
+        url, headers=world.auth(), params={"from": day, "to": day, "format": "csv"}
+    )
+    assert r.status_code == 400 and r.json()["code"] == "fund.statement_too_large"
+    # The JSON statement needs no entries and still answers.
+    r = await client.get(url, headers=world.auth(), params={"from": day, "to": day})
+    assert r.status_code == 200 and r.json()["closing"] == "6.00"

@@ -403,10 +403,16 @@ async def statement(
     inflow = sum(m.inflow_fen for m in movements)
     outflow = sum(m.outflow_fen for m in movements)
     entries = (
-        await uow.funds.entries_between(account, start, end, limit=STATEMENT_MAX_ENTRIES)
+        await uow.funds.entries_between(account, start, end, limit=STATEMENT_MAX_ENTRIES + 1)
         if with_entries
         else []
     )
+    if len(entries) > STATEMENT_MAX_ENTRIES:  # never a silently cut export
+        raise InvalidInput(
+            "fund.statement_too_large",
+            params={"max": STATEMENT_MAX_ENTRIES},
+            fields=[FieldError("fund.statement_too_large", parameter="from")],
+        )
     return Statement(
         pool=pool,
         from_date=start,

@@ -121,6 +121,12 @@ messages.register(
             "对账单期间最长 {days} 天。",
             "A statement covers at most {days} days.",
         ),
+        "fund.statement_too_large": (
+            "对账单过大",
+            "Statement too large",
+            "该期间的流水超过 {max} 笔，请缩短期间分段导出。",
+            "The period has more than {max} entries; export it in shorter periods.",
+        ),
         "fund.idempotency_key_required": (
             "缺少 Idempotency-Key",
             "Idempotency-Key required",

@@ -22,6 +22,7 @@ from app.api.v1 import (
     members,
     orgs,
     pipeline,
+    sharing,
     users,
 )
 from app.container import Container, build_container
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         coverage.router,
         members.router,
         pipeline.router,
+        sharing.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

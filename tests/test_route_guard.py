@@ -32,6 +32,13 @@ from tests.pipeline_fixtures import (
     PIPELINE_QUERIES,
     pipeline_samples,
 )
+from tests.sharing_fixtures import (
+    SHARING_BODIES,
+    SHARING_GRAPHQL,
+    SHARING_HEADERS,
+    SHARING_QUERIES,
+    sharing_samples,
+)
 
 PUBLIC = {
     ("GET", "/healthz"): "liveness probe",
@@ -78,6 +85,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples.update(await enterprise_samples(world, client))
     samples.update(await member_samples(world, client))
     samples.update(await pipeline_samples(world, client))
+    samples.update(await sharing_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -120,6 +128,7 @@ BODIES: dict[tuple[str, str], Any] = {
 BODIES |= ENTERPRISE_BODIES
 BODIES |= MEMBER_BODIES
 BODIES |= PIPELINE_BODIES
+BODIES |= SHARING_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
@@ -127,11 +136,13 @@ QUERIES: dict[tuple[str, str], Any] = {
     **ENTERPRISE_QUERIES,
     **MEMBER_QUERIES,
     **PIPELINE_QUERIES,
+    **SHARING_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
     **ENTERPRISE_HEADERS,
     **MEMBER_HEADERS,
+    **SHARING_HEADERS,
 }
 
 
@@ -280,6 +291,7 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
 }
 GRAPHQL_FIELDS |= MEMBER_GRAPHQL
 GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
+GRAPHQL_FIELDS |= SHARING_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
 
 

@@ -21,6 +21,7 @@ from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
+from app.domain.sharing.ports import ShareRepository
 
 
 class AuditRepository(Protocol):
@@ -87,3 +88,6 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    @property
+    def sharing(self) -> ShareRepository: ...

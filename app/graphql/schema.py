@@ -23,16 +23,20 @@ from app.graphql.mutations import OrgMutations
 from app.graphql.pipeline_mutations import PipelineMutations
 from app.graphql.pipeline_queries import PipelineQueries
 from app.graphql.queries import OrgQueries
+from app.graphql.sharing_mutations import SharingMutations
+from app.graphql.sharing_queries import SharingQueries
 from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries):
+class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, SharingQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations):
+class Mutation(
+    OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations, SharingMutations
+):
     pass
 
 

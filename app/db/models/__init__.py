@@ -17,6 +17,13 @@ from app.db.models.members import (
     PipelineStageRow,
 )
 from app.db.models.orgs import LeaderRow, OrgRow
+from app.db.models.sharing import (
+    ShareAllocationRow,
+    ShareDeliveryRow,
+    ShareInviteeRow,
+    ShareOfferRow,
+    ShareRequestRow,
+)
 
 __all__ = [
     "AuditRow",
@@ -33,6 +40,11 @@ __all__ = [
     "PipelineEntryRow",
     "PipelineStageRow",
     "RefreshTokenRow",
+    "ShareAllocationRow",
+    "ShareDeliveryRow",
+    "ShareInviteeRow",
+    "ShareOfferRow",
+    "ShareRequestRow",
     "UserRow",
     "WechatBindTicketRow",
     "WechatIdentityRow",

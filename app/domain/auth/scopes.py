@@ -21,6 +21,9 @@ class Scope(StrEnum):
     MEMBERS_WRITE = "members:write"
     PII_READ = "pii:read"  # national id and phone numbers unmasked
     SELF = "self"  # a member's own profile and actions
+    SHARING_READ = "sharing:read"  # order sharing, worker lending, joint mechanism
+    SHARING_WRITE = "sharing:write"  # act for an enterprise (its contact) or firms in the subtree
+    SHARING_COORDINATE = "sharing:coordinate"  # allocate and record as the park's coordinator
 
 
 class Role(StrEnum):
@@ -80,6 +83,20 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
         }
     ),
 }
+
+
+# Order sharing and the joint mechanism: park staff (and those above them) coordinate in their
+# subtree; an enterprise contact acts for their own enterprise only; others read.
+_SHARING_STAFF = frozenset({_S.SHARING_READ, _S.SHARING_WRITE, _S.SHARING_COORDINATE})
+for _role, _extra in (
+    (Role.DISTRICT_ADMIN, _SHARING_STAFF),
+    (Role.STREET_ADMIN, _SHARING_STAFF),
+    (Role.PARK_ADMIN, _SHARING_STAFF),
+    (Role.ENTERPRISE_CONTACT, frozenset({_S.SHARING_READ, _S.SHARING_WRITE})),
+    (Role.BRANCH_SECRETARY, frozenset({_S.SHARING_READ})),
+    (Role.ANALYST, frozenset({_S.SHARING_READ})),
+):
+    ROLE_SCOPES[_role] = ROLE_SCOPES[_role] | _extra
 
 
 def scopes_for(role: Role) -> frozenset[Scope]:

@@ -1,0 +1,228 @@
+"""Request and response shapes of order sharing: requests, offers, allocations, deliveries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from app.api.v1.schemas.common import Id, Strict
+from app.domain.sharing.model import (
+    QUANTITY_MAX,
+    AllocationStatus,
+    AllocationView,
+    Delivery,
+    Offer,
+    Quality,
+    RequestStatus,
+    Visibility,
+    format_fen,
+    settlement_fen,
+)
+from app.domain.sharing.requests import INVITEES_MAX, RequestView
+
+PRICE_DOC = 'Yuan per unit as a decimal string with at most two decimals ("3.50"); stored in fen.'
+QUANTITY_DOC = "Whole units of the request's unit (pieces, sets, kg ...)."
+
+
+class ShareRequestOut(BaseModel):
+    id: int
+    enterprise_id: int = Field(description="The requesting firm.")
+    org_id: int = Field(description="Its park (host organisation) when posted.")
+    process: str = Field(description="彩绘, 上釉, 修坯 ...")
+    product: str | None
+    unit: str
+    quantity: int = Field(description="The part shared out. " + QUANTITY_DOC)
+    kept_quantity: int = Field(description="The part of the order the requester keeps.")
+    unit_price: str = Field(description=PRICE_DOC)
+    quality_standard: str
+    deadline: dt.date
+    visibility: Visibility
+    invited_enterprise_ids: list[int] = Field(
+        description="Chosen firms (shown to the poster and park staff)."
+    )
+    status: RequestStatus
+    allocated_quantity: int
+    remaining_quantity: int = Field(description="Still to allocate.")
+    accepted_quantity: int = Field(description="Delivered and quality-passed, all allocations.")
+    fulfilled: bool = Field(description="Accepted deliveries reached the quantity.")
+    fulfilled_on: dt.date | None
+    note: str | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, v: RequestView) -> ShareRequestOut:
+        r = v.request
+        return cls(
+            id=r.id,
+            enterprise_id=r.enterprise_id,
+            org_id=r.org_id,
+            process=r.process,
+            product=r.product,
+            unit=r.unit,
+            quantity=r.quantity,
+            kept_quantity=r.kept_quantity,
+            unit_price=format_fen(r.unit_price_fen),
+            quality_standard=r.quality_standard,
+            deadline=r.deadline,
+            visibility=r.visibility,
+            invited_enterprise_ids=v.invitees,
+            status=r.status,
+            allocated_quantity=r.allocated_quantity,
+            remaining_quantity=r.remaining_quantity,
+            accepted_quantity=r.accepted_quantity,
+            fulfilled=r.accepted_quantity >= r.quantity,
+            fulfilled_on=r.fulfilled_on,
+            note=r.note,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+
+class ShareRequestCreate(Strict):
+    enterprise_id: Id | None = Field(
+        default=None, description="The requesting firm; an enterprise contact's own by default."
+    )
+    process: str = Field(min_length=1, max_length=64, examples=["彩绘"])
+    product: str | None = Field(default=None, max_length=200, examples=["圣诞陶瓷摆件"])
+    unit: str = Field(min_length=1, max_length=16, examples=["件"])
+    quantity: int = Field(ge=1, le=QUANTITY_MAX, description=QUANTITY_DOC, examples=[30000])
+    kept_quantity: int = Field(default=0, ge=0, le=QUANTITY_MAX, examples=[10000])
+    unit_price: str = Field(min_length=1, max_length=20, description=PRICE_DOC, examples=["3.50"])
+    quality_standard: str = Field(min_length=1, max_length=500, examples=["出口欧盟标准，无色差"])
+    deadline: dt.date = Field(description="Business date (Asia/Shanghai), not in the past.")
+    visibility: Visibility = Visibility.PARK
+    invited_enterprise_ids: list[Id] = Field(
+        default_factory=list, max_length=INVITEES_MAX, description="When visibility is chosen."
+    )
+    note: str | None = Field(default=None, max_length=500)
+    publish: bool = Field(default=True, description="Open at once; false keeps a draft.")
+
+
+class OfferOut(BaseModel):
+    id: int
+    request_id: int
+    enterprise_id: int
+    quantity: int
+    available_on: dt.date = Field(description="By when the firm can deliver.")
+    unit_price: str | None = Field(description="When different from the request's.")
+    note: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, o: Offer) -> OfferOut:
+        return cls(
+            id=o.id,
+            request_id=o.request_id,
+            enterprise_id=o.enterprise_id,
+            quantity=o.quantity,
+            available_on=o.available_on,
+            unit_price=format_fen(o.unit_price_fen) if o.unit_price_fen is not None else None,
+            note=o.note,
+            created_at=o.created_at,
+        )
+
+
+class OfferCreate(Strict):
+    enterprise_id: Id | None = Field(
+        default=None, description="The offering firm; an enterprise contact's own by default."
+    )
+    quantity: int = Field(ge=1, le=QUANTITY_MAX, examples=[10000])
+    available_on: dt.date = Field(description="By when; not in the past.")
+    unit_price: str | None = Field(default=None, min_length=1, max_length=20)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    quantity: int
+    delivered_on: dt.date
+    quality: Quality
+    on_time: bool = Field(description="Delivered on or before the allocation's due date.")
+    note: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, d: Delivery) -> DeliveryOut:
+        return cls(
+            id=d.id,
+            quantity=d.quantity,
+            delivered_on=d.delivered_on,
+            quality=d.quality,
+            on_time=d.on_time,
+            note=d.note,
+            created_at=d.created_at,
+        )
+
+
+class AllocationOut(BaseModel):
+    id: int
+    request_id: int
+    request_status: RequestStatus
+    enterprise_id: int = Field(description="The receiving firm.")
+    offer_id: int | None
+    quantity: int
+    unit_price: str
+    due_on: dt.date
+    status: AllocationStatus
+    passed_quantity: int = Field(description="Delivered and quality-passed.")
+    failed_quantity: int = Field(description="Delivered and refused (redone, not counted).")
+    outstanding_quantity: int
+    amount: str = Field(description="Passed quantity × unit price, yuan (exact).")
+    settled_amount: str | None
+    accepted_at: dt.datetime | None
+    settled_at: dt.datetime | None
+    deliveries: list[DeliveryOut]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, v: AllocationView) -> AllocationOut:
+        a = v.allocation
+        return cls(
+            id=a.id,
+            request_id=a.request_id,
+            request_status=v.request.status,
+            enterprise_id=a.enterprise_id,
+            offer_id=a.offer_id,
+            quantity=a.quantity,
+            unit_price=format_fen(a.unit_price_fen),
+            due_on=a.due_on,
+            status=a.status,
+            passed_quantity=a.passed_quantity,
+            failed_quantity=a.failed_quantity,
+            outstanding_quantity=a.outstanding_quantity,
+            amount=format_fen(settlement_fen(a)),
+            settled_amount=(
+                format_fen(a.settled_amount_fen) if a.settled_amount_fen is not None else None
+            ),
+            accepted_at=a.accepted_at,
+            settled_at=a.settled_at,
+            deliveries=[DeliveryOut.of(d) for d in v.deliveries],
+            version=a.version,
+            created_at=a.created_at,
+            updated_at=a.updated_at,
+        )
+
+
+class AllocationCreate(Strict):
+    enterprise_id: Id | None = Field(
+        default=None, description="The receiving firm; the offer's firm by default."
+    )
+    offer_id: Id | None = Field(default=None, description="The offer this takes up.")
+    quantity: int = Field(ge=1, le=QUANTITY_MAX, examples=[10000])
+    unit_price: str | None = Field(
+        default=None, min_length=1, max_length=20, description="Default: offer's, else request's."
+    )
+    due_on: dt.date | None = Field(default=None, description="Default: the request's deadline.")
+
+
+class DeliveryCreate(Strict):
+    quantity: int = Field(ge=1, le=QUANTITY_MAX, examples=[5000])
+    delivered_on: dt.date = Field(description="Business date; not in the future.")
+    quality: Quality = Field(description="The quality check: passed or failed (to be redone).")
+    note: str | None = Field(default=None, max_length=500)

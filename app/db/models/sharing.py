@@ -1,0 +1,120 @@
+"""Order sharing (二次发单): requests, invitees, offers, allocations and deliveries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, BigId, UTCDateTime
+
+Qty = sa.BigInteger()
+Fen = sa.BigInteger()
+
+
+class ShareRequestRow(Base):
+    """A firm's posted work. ``allocated_quantity`` is raised only by a conditional UPDATE and
+    a CHECK keeps it within ``quantity``, so allocations can never over-commit a request."""
+
+    __tablename__ = "share_requests"
+    __table_args__ = (
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+        sa.CheckConstraint("kept_quantity >= 0", name="kept_not_negative"),
+        sa.CheckConstraint("unit_price_fen > 0", name="price_positive"),
+        sa.CheckConstraint(
+            "allocated_quantity >= 0 AND allocated_quantity <= quantity", name="allocated_within"
+        ),
+        sa.CheckConstraint(
+            "accepted_quantity >= 0 AND accepted_quantity <= allocated_quantity",
+            name="accepted_within",
+        ),
+        sa.Index("ix_share_requests_org_id_id", "org_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    process: Mapped[str] = mapped_column(sa.String(64))
+    product: Mapped[str | None] = mapped_column(sa.String(200))
+    unit: Mapped[str] = mapped_column(sa.String(16))
+    quantity: Mapped[int] = mapped_column(Qty)
+    kept_quantity: Mapped[int] = mapped_column(Qty, default=0)
+    unit_price_fen: Mapped[int] = mapped_column(Fen)
+    quality_standard: Mapped[str] = mapped_column(sa.String(500))
+    deadline: Mapped[dt.date]
+    visibility: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    allocated_quantity: Mapped[int] = mapped_column(Qty, default=0)
+    accepted_quantity: Mapped[int] = mapped_column(Qty, default=0)
+    fulfilled_on: Mapped[dt.date | None]
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ShareInviteeRow(Base):
+    """An enterprise a request with visibility ``chosen`` is shown to."""
+
+    __tablename__ = "share_invitees"
+
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("share_requests.id"), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enterprises.id"), primary_key=True, index=True
+    )
+
+
+class ShareOfferRow(Base):
+    __tablename__ = "share_offers"
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("share_requests.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Qty)
+    available_on: Mapped[dt.date]
+    unit_price_fen: Mapped[int | None] = mapped_column(Fen)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ShareAllocationRow(Base):
+    __tablename__ = "share_allocations"
+    __table_args__ = (
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+        sa.CheckConstraint(
+            "passed_quantity >= 0 AND passed_quantity <= quantity", name="passed_within"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("share_requests.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("share_offers.id"))
+    quantity: Mapped[int] = mapped_column(Qty)
+    unit_price_fen: Mapped[int] = mapped_column(Fen)
+    due_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(sa.String(16))
+    passed_quantity: Mapped[int] = mapped_column(Qty, default=0)
+    failed_quantity: Mapped[int] = mapped_column(Qty, default=0)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    settled_amount_fen: Mapped[int | None] = mapped_column(Fen)
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ShareDeliveryRow(Base):
+    __tablename__ = "share_deliveries"
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    allocation_id: Mapped[int] = mapped_column(sa.ForeignKey("share_allocations.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Qty)
+    delivered_on: Mapped[dt.date]
+    quality: Mapped[str] = mapped_column(sa.String(16))
+    on_time: Mapped[bool]
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,65 @@
+"""What the order-sharing use cases need from storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from app.domain.pagination import Page, PageRequest
+from app.domain.sharing.model import Allocation, Delivery, Offer, ShareRequest
+
+
+class ShareRepository(Protocol):
+    async def get_request(self, request_id: int, *, lock: bool = False) -> ShareRequest | None: ...
+
+    async def add_request(
+        self, *, fields: dict[str, Any], invitees: list[int], now: dt.datetime
+    ) -> ShareRequest: ...
+
+    async def update_request(
+        self, request_id: int, *, changes: dict[str, Any], now: dt.datetime
+    ) -> ShareRequest: ...
+
+    async def reserve(self, request_id: int, quantity: int, *, now: dt.datetime) -> bool:
+        """Add ``quantity`` to the allocated total only if it stays within the request's
+        quantity (one conditional UPDATE); False when it would not."""
+        ...
+
+    async def invitees(self, request_id: int) -> list[int]: ...
+
+    async def is_invited(self, request_id: int, enterprise_id: int) -> bool: ...
+
+    async def subtree(
+        self,
+        path: str,
+        *,
+        status: str | None,
+        enterprise_id: int | None,
+        viewer: tuple[int, int] | None,
+        page: PageRequest,
+    ) -> Page[ShareRequest]:
+        """Requests posted under the subtree at ``path``, newest first. ``viewer`` (an
+        enterprise id and its host org id) narrows to what that enterprise may see."""
+        ...
+
+    async def add_offer(self, *, fields: dict[str, Any], now: dt.datetime) -> Offer: ...
+
+    async def get_offer(self, offer_id: int) -> Offer | None: ...
+
+    async def offers_of(self, request_id: int) -> list[Offer]: ...
+
+    async def add_allocation(self, *, fields: dict[str, Any], now: dt.datetime) -> Allocation: ...
+
+    async def get_allocation(
+        self, allocation_id: int, *, lock: bool = False
+    ) -> Allocation | None: ...
+
+    async def allocations_of(self, request_id: int) -> list[Allocation]: ...
+
+    async def update_allocation(
+        self, allocation_id: int, *, changes: dict[str, Any], now: dt.datetime
+    ) -> Allocation: ...
+
+    async def add_delivery(self, *, fields: dict[str, Any], now: dt.datetime) -> Delivery: ...
+
+    async def deliveries_of(self, allocation_ids: list[int]) -> dict[int, list[Delivery]]: ...

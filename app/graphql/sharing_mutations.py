@@ -1,0 +1,171 @@
+"""Mutations of order sharing: typed payloads over the same use cases as REST."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.sharing import allocations as allocation_cases
+from app.domain.sharing import requests as request_cases
+from app.domain.sharing.allocations import NewAllocation, NewDelivery
+from app.domain.sharing.model import AllocationView, Quality, Visibility
+from app.domain.sharing.requests import NewOffer, NewShareRequest, RequestView
+from app.graphql.context import Context
+from app.graphql.errors import UserError
+from app.graphql.mutations import attempt
+from app.graphql.types.sharing import AllocationType, OfferType, ShareRequestType
+
+
+@strawberry.type
+class ShareRequestPayload:
+    share_request: ShareRequestType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ShareOfferPayload:
+    offer: OfferType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ShareAllocationPayload:
+    allocation: AllocationType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class CreateShareRequestInput:
+    process: str
+    unit: str
+    quantity: int
+    unit_price: str = strawberry.field(description='Yuan per unit, decimal string ("3.50").')
+    quality_standard: str
+    deadline: dt.date
+    enterprise_id: int | None = None
+    product: str | None = None
+    kept_quantity: int = 0
+    visibility: Visibility = Visibility.PARK
+    invited_enterprise_ids: list[int] = strawberry.field(default_factory=list)
+    note: str | None = None
+    publish: bool = True
+
+
+@strawberry.input
+class OfferCapacityInput:
+    quantity: int
+    available_on: dt.date
+    enterprise_id: int | None = None
+    unit_price: str | None = None
+    note: str | None = None
+
+
+@strawberry.input
+class AllocateShareInput:
+    quantity: int
+    enterprise_id: int | None = None
+    offer_id: int | None = None
+    unit_price: str | None = None
+    due_on: dt.date | None = None
+
+
+@strawberry.input
+class RecordDeliveryInput:
+    quantity: int
+    delivered_on: dt.date
+    quality: Quality
+    note: str | None = None
+
+
+def _request(view: RequestView | None, errors: list[UserError]) -> ShareRequestPayload:
+    return ShareRequestPayload(
+        share_request=ShareRequestType.of(view) if view else None, errors=errors
+    )
+
+
+def _allocation(view: AllocationView | None, errors: list[UserError]) -> ShareAllocationPayload:
+    return ShareAllocationPayload(
+        allocation=AllocationType.of(view) if view else None, errors=errors
+    )
+
+
+@strawberry.type
+class SharingMutations:
+    @strawberry.mutation(description="Post a share request (二次发单).")
+    async def create_share_request(
+        self, info: Info[Context, None], input: CreateShareRequestInput
+    ) -> ShareRequestPayload:
+        data = vars(input).copy()
+        data["invited_enterprise_ids"] = tuple(data["invited_enterprise_ids"])
+        new = NewShareRequest(**data)
+        view, errors = await attempt(
+            info, lambda ua: request_cases.create_request(ua[0], ua[1], new=new)
+        )
+        return _request(view, errors)
+
+    @strawberry.mutation(description="Open a draft share request.")
+    async def publish_share_request(
+        self, info: Info[Context, None], id: int
+    ) -> ShareRequestPayload:
+        view, errors = await attempt(
+            info, lambda ua: request_cases.publish_request(ua[0], ua[1], request_id=id)
+        )
+        return _request(view, errors)
+
+    @strawberry.mutation(description="Cancel a share request before any allocation.")
+    async def cancel_share_request(self, info: Info[Context, None], id: int) -> ShareRequestPayload:
+        view, errors = await attempt(
+            info, lambda ua: request_cases.cancel_request(ua[0], ua[1], request_id=id)
+        )
+        return _request(view, errors)
+
+    @strawberry.mutation(description="Offer capacity against a share request.")
+    async def offer_capacity(
+        self, info: Info[Context, None], request_id: int, input: OfferCapacityInput
+    ) -> ShareOfferPayload:
+        new = NewOffer(**vars(input))
+        offer, errors = await attempt(
+            info,
+            lambda ua: request_cases.make_offer(ua[0], ua[1], request_id=request_id, new=new),
+        )
+        return ShareOfferPayload(offer=OfferType.of(offer) if offer else None, errors=errors)
+
+    @strawberry.mutation(description="Allocate part of a share request to a firm.")
+    async def allocate_share(
+        self, info: Info[Context, None], request_id: int, input: AllocateShareInput
+    ) -> ShareAllocationPayload:
+        new = NewAllocation(**vars(input))
+        view, errors = await attempt(
+            info,
+            lambda ua: allocation_cases.allocate(ua[0], ua[1], request_id=request_id, new=new),
+        )
+        return _allocation(view, errors)
+
+    @strawberry.mutation(description="Accept an allocation (the receiving firm only).")
+    async def accept_allocation(self, info: Info[Context, None], id: int) -> ShareAllocationPayload:
+        view, errors = await attempt(
+            info, lambda ua: allocation_cases.accept_allocation(ua[0], ua[1], allocation_id=id)
+        )
+        return _allocation(view, errors)
+
+    @strawberry.mutation(description="Record a delivered batch and its quality check.")
+    async def record_delivery(
+        self, info: Info[Context, None], allocation_id: int, input: RecordDeliveryInput
+    ) -> ShareAllocationPayload:
+        new = NewDelivery(**vars(input))
+        view, errors = await attempt(
+            info,
+            lambda ua: allocation_cases.record_delivery(
+                ua[0], ua[1], allocation_id=allocation_id, new=new
+            ),
+        )
+        return _allocation(view, errors)
+
+    @strawberry.mutation(description="Settle a delivered allocation (quantity × price, exact).")
+    async def settle_allocation(self, info: Info[Context, None], id: int) -> ShareAllocationPayload:
+        view, errors = await attempt(
+            info, lambda ua: allocation_cases.settle_allocation(ua[0], ua[1], allocation_id=id)
+        )
+        return _allocation(view, errors)

@@ -1,0 +1,76 @@
+"""Root query fields of order sharing, over the same use cases as REST."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from app.domain.pagination import PageRequest, decode_cursor
+from app.domain.sharing import allocations as allocation_cases
+from app.domain.sharing import requests as request_cases
+from app.domain.sharing.model import RequestStatus
+from app.domain.sharing.requests import RequestView
+from app.graphql.context import Context
+from app.graphql.types.common import Connection, connection
+from app.graphql.types.sharing import AllocationType, OfferType, ShareRequestType
+
+
+@strawberry.type
+class SharingQueries:
+    @strawberry.field(description="One share request you may see.")
+    async def share_request(self, info: Info[Context, None], id: int) -> ShareRequestType:
+        ctx = info.context
+        async with ctx.uow() as uow:
+            view = await request_cases.get_request(uow, ctx.actor, request_id=id)
+        return ShareRequestType.of(view)
+
+    @strawberry.field(description="Share requests under the subtree of orgId, newest first.")
+    async def share_requests(
+        self,
+        info: Info[Context, None],
+        org_id: int | None = None,
+        status: RequestStatus | None = None,
+        enterprise_id: int | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[ShareRequestType]:
+        ctx = info.context
+        page = PageRequest(
+            first,
+            decode_cursor(after, kind="share-requests", sort="-id", arity=2, parameter="after"),
+        )
+        async with ctx.uow() as uow:
+            result = await request_cases.list_requests(
+                uow, ctx.actor, org_id=org_id, status=status, enterprise_id=enterprise_id, page=page
+            )
+        conn: Connection[ShareRequestType] = connection(
+            [ShareRequestType.of(RequestView(r, [])) for r in result.items],
+            kind="share-requests",
+            sort="-id",
+            key=lambda x: (x.id, x.id),
+            has_next=result.has_more,
+        )
+        return conn
+
+    @strawberry.field(description="Offers on a request (all for its poster and park staff).")
+    async def share_offers(self, info: Info[Context, None], request_id: int) -> list[OfferType]:
+        ctx = info.context
+        async with ctx.uow() as uow:
+            offers = await request_cases.list_offers(uow, ctx.actor, request_id=request_id)
+        return [OfferType.of(o) for o in offers]
+
+    @strawberry.field(description="Allocations of a request with their deliveries.")
+    async def share_allocations(
+        self, info: Info[Context, None], request_id: int
+    ) -> list[AllocationType]:
+        ctx = info.context
+        async with ctx.uow() as uow:
+            views = await allocation_cases.list_allocations(uow, ctx.actor, request_id=request_id)
+        return [AllocationType.of(v) for v in views]
+
+    @strawberry.field(description="One allocation with its deliveries.")
+    async def share_allocation(self, info: Info[Context, None], id: int) -> AllocationType:
+        ctx = info.context
+        async with ctx.uow() as uow:
+            view = await allocation_cases.get_allocation(uow, ctx.actor, allocation_id=id)
+        return AllocationType.of(view)

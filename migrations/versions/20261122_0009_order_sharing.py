@@ -1,0 +1,206 @@
+"""order sharing: share_requests, share_invitees, share_offers, share_allocations,
+share_deliveries
+
+Revision ID: 0009
+Revises: 0004
+Create Date: 2026-11-22 21:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "share_requests",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("process", sa.String(length=64), nullable=False),
+        sa.Column("product", sa.String(length=200), nullable=True),
+        sa.Column("unit", sa.String(length=16), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("kept_quantity", sa.BigInteger(), nullable=False),
+        sa.Column("unit_price_fen", sa.BigInteger(), nullable=False),
+        sa.Column("quality_standard", sa.String(length=500), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=False),
+        sa.Column("visibility", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("allocated_quantity", sa.BigInteger(), nullable=False),
+        sa.Column("accepted_quantity", sa.BigInteger(), nullable=False),
+        sa.Column("fulfilled_on", sa.Date(), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "accepted_quantity >= 0 AND accepted_quantity <= allocated_quantity",
+            name=op.f("ck_share_requests_accepted_within"),
+        ),
+        sa.CheckConstraint(
+            "allocated_quantity >= 0 AND allocated_quantity <= quantity",
+            name=op.f("ck_share_requests_allocated_within"),
+        ),
+        sa.CheckConstraint("kept_quantity >= 0", name=op.f("ck_share_requests_kept_not_negative")),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_share_requests_quantity_positive")),
+        sa.CheckConstraint("unit_price_fen > 0", name=op.f("ck_share_requests_price_positive")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_share_requests_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["orgs.id"], name=op.f("fk_share_requests_org_id_orgs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_share_requests")),
+    )
+    with op.batch_alter_table("share_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_share_requests_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index("ix_share_requests_org_id_id", ["org_id", "id"], unique=False)
+
+    op.create_table(
+        "share_invitees",
+        sa.Column("request_id", _ID, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_share_invitees_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["share_requests.id"],
+            name=op.f("fk_share_invitees_request_id_share_requests"),
+        ),
+        sa.PrimaryKeyConstraint("request_id", "enterprise_id", name=op.f("pk_share_invitees")),
+    )
+    with op.batch_alter_table("share_invitees", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_share_invitees_enterprise_id"), ["enterprise_id"], unique=False
+        )
+
+    op.create_table(
+        "share_offers",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("request_id", _ID, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("available_on", sa.Date(), nullable=False),
+        sa.Column("unit_price_fen", sa.BigInteger(), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_share_offers_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_share_offers_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["share_requests.id"],
+            name=op.f("fk_share_offers_request_id_share_requests"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_share_offers")),
+    )
+    with op.batch_alter_table("share_offers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_share_offers_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_share_offers_request_id"), ["request_id"], unique=False
+        )
+
+    op.create_table(
+        "share_allocations",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("request_id", _ID, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("offer_id", _ID, nullable=True),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("unit_price_fen", sa.BigInteger(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("passed_quantity", sa.BigInteger(), nullable=False),
+        sa.Column("failed_quantity", sa.BigInteger(), nullable=False),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("settled_amount_fen", sa.BigInteger(), nullable=True),
+        sa.Column("settled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "passed_quantity >= 0 AND passed_quantity <= quantity",
+            name=op.f("ck_share_allocations_passed_within"),
+        ),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_share_allocations_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_share_allocations_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["share_offers.id"],
+            name=op.f("fk_share_allocations_offer_id_share_offers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["share_requests.id"],
+            name=op.f("fk_share_allocations_request_id_share_requests"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_share_allocations")),
+    )
+    with op.batch_alter_table("share_allocations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_share_allocations_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_share_allocations_request_id"), ["request_id"], unique=False
+        )
+
+    op.create_table(
+        "share_deliveries",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("allocation_id", _ID, nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("delivered_on", sa.Date(), nullable=False),
+        sa.Column("quality", sa.String(length=16), nullable=False),
+        sa.Column("on_time", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_share_deliveries_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["allocation_id"],
+            ["share_allocations.id"],
+            name=op.f("fk_share_deliveries_allocation_id_share_allocations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_share_deliveries")),
+    )
+    with op.batch_alter_table("share_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_share_deliveries_allocation_id"), ["allocation_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    for table in (
+        "share_deliveries",
+        "share_allocations",
+        "share_offers",
+        "share_invitees",
+        "share_requests",
+    ):
+        op.drop_table(table)

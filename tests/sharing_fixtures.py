@@ -1,0 +1,190 @@
+"""Helpers for the order-sharing tests and the route guard's foreign samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.db.models import (
+    AuditRow,
+    ShareAllocationRow,
+    ShareDeliveryRow,
+    ShareInviteeRow,
+    ShareOfferRow,
+    ShareRequestRow,
+)
+from app.domain.auth.scopes import Role
+from tests.enterprise_fixtures import make_enterprise, today
+
+
+def days(n: int) -> str:
+    return (today() + dt.timedelta(days=n)).isoformat()
+
+
+def contact(world: Any, enterprise_id: int, org: str = "park") -> dict[str, str]:
+    """An enterprise contact's headers, acting for ``enterprise_id``."""
+    return world.auth(Role.ENTERPRISE_CONTACT, org, enterprise_id=enterprise_id)
+
+
+def coordinator(world: Any, org: str = "park") -> dict[str, str]:
+    return world.auth(Role.PARK_ADMIN, org)
+
+
+def request_body(**kw: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "process": "彩绘",
+        "product": "圣诞陶瓷摆件",
+        "unit": "件",
+        "quantity": 30000,
+        "kept_quantity": 10000,
+        "unit_price": "3.50",
+        "quality_standard": "出口标准：无色差、无脱彩",
+        "deadline": days(20),
+    }
+    body.update(kw)
+    return body
+
+
+async def post_request(
+    world: Any, client: Any, headers: dict[str, str], **kw: Any
+) -> dict[str, Any]:
+    r = await client.post("/api/v1/share-requests", headers=headers, json=request_body(**kw))
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def firms(world: Any, client: Any, n: int, start: int = 7100) -> list[dict[str, Any]]:
+    return [await make_enterprise(world, client, start + i, name=f"陶瓷企业{i}") for i in range(n)]
+
+
+async def allocate(
+    client: Any, headers: dict[str, str], request_id: int, **body: Any
+) -> dict[str, Any]:
+    r = await client.post(
+        f"/api/v1/share-requests/{request_id}/allocations", headers=headers, json=body
+    )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def sharing_tables(container: Any) -> dict[str, int]:
+    """Rows per table order sharing writes, to prove failures write nothing."""
+    out = {}
+    async with container.db.read_sessions() as s:
+        for row in (
+            ShareRequestRow,
+            ShareInviteeRow,
+            ShareOfferRow,
+            ShareAllocationRow,
+            ShareDeliveryRow,
+            AuditRow,
+        ):
+            n = (await s.execute(sa.select(sa.func.count()).select_from(row))).scalar_one()
+            out[row.__tablename__] = int(n)
+    return out
+
+
+# For tests/test_route_guard.py: a request, an offer and an accepted allocation in `district`.
+async def sharing_samples(world: Any, client: Any) -> dict[str, Any]:
+    poster, taker = await firms(world, client, 2, start=7900)
+    req = await post_request(world, client, contact(world, poster["id"]))
+    offer = await client.post(
+        f"/api/v1/share-requests/{req['id']}/offers",
+        headers=contact(world, taker["id"]),
+        json={"quantity": 100, "available_on": days(5)},
+    )
+    assert offer.status_code == 201, offer.text
+    alloc = await allocate(
+        client, coordinator(world), req["id"], enterprise_id=taker["id"], quantity=100
+    )
+    return {
+        "request_id": req["id"],
+        "allocation_id": alloc["id"],
+        "share_enterprise_id": taker["id"],
+    }
+
+
+SHARING_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/share-requests"): lambda s: request_body(
+        enterprise_id=s["share_enterprise_id"]
+    ),
+    ("POST", "/api/v1/share-requests/{request_id}/offers"): lambda s: {
+        "enterprise_id": s["share_enterprise_id"],
+        "quantity": 10,
+        "available_on": days(3),
+    },
+    ("POST", "/api/v1/share-requests/{request_id}/allocations"): lambda s: {
+        "enterprise_id": s["share_enterprise_id"],
+        "quantity": 10,
+    },
+    ("POST", "/api/v1/allocations/{allocation_id}/deliveries"): lambda s: {
+        "quantity": 10,
+        "delivered_on": days(0),
+        "quality": "passed",
+    },
+}
+SHARING_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/share-requests"): lambda s: {"org_id": s["org_id"]},
+}
+SHARING_HEADERS: dict[tuple[str, str], dict[str, str]] = {}
+SHARING_GRAPHQL: dict[str, tuple[str, Any]] = {
+    "shareRequest": (
+        "query($id: Int!) { shareRequest(id: $id) { id } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "shareRequests": (
+        "query($id: Int) { shareRequests(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "shareOffers": (
+        "query($id: Int!) { shareOffers(requestId: $id) { id } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "shareAllocations": (
+        "query($id: Int!) { shareAllocations(requestId: $id) { id } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "shareAllocation": (
+        "query($id: Int!) { shareAllocation(id: $id) { id } }",
+        lambda s: {"id": s["allocation_id"]},
+    ),
+    "createShareRequest": (
+        "mutation($e: Int!, $d: Date!) { createShareRequest(input: {enterpriseId: $e, "
+        'process: "彩绘", unit: "件", quantity: 10, unitPrice: "1.00", qualityStandard: "x", '
+        "deadline: $d}) { errors { code } } }",
+        lambda s: {"e": s["share_enterprise_id"], "d": days(5)},
+    ),
+    "publishShareRequest": (
+        "mutation($id: Int!) { publishShareRequest(id: $id) { errors { code } } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "cancelShareRequest": (
+        "mutation($id: Int!) { cancelShareRequest(id: $id) { errors { code } } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "offerCapacity": (
+        "mutation($id: Int!, $e: Int!, $d: Date!) { offerCapacity(requestId: $id, "
+        "input: {enterpriseId: $e, quantity: 5, availableOn: $d}) { errors { code } } }",
+        lambda s: {"id": s["request_id"], "e": s["share_enterprise_id"], "d": days(3)},
+    ),
+    "allocateShare": (
+        "mutation($id: Int!, $e: Int!) { allocateShare(requestId: $id, "
+        "input: {enterpriseId: $e, quantity: 5}) { errors { code } } }",
+        lambda s: {"id": s["request_id"], "e": s["share_enterprise_id"]},
+    ),
+    "acceptAllocation": (
+        "mutation($id: Int!) { acceptAllocation(id: $id) { errors { code } } }",
+        lambda s: {"id": s["allocation_id"]},
+    ),
+    "recordDelivery": (
+        "mutation($id: Int!, $d: Date!) { recordDelivery(allocationId: $id, "
+        "input: {quantity: 5, deliveredOn: $d, quality: PASSED}) { errors { code } } }",
+        lambda s: {"id": s["allocation_id"], "d": days(0)},
+    ),
+    "settleAllocation": (
+        "mutation($id: Int!) { settleAllocation(id: $id) { errors { code } } }",
+        lambda s: {"id": s["allocation_id"]},
+    ),
+}

@@ -23,6 +23,7 @@ from app.api.v1 import (
     orgs,
     pipeline,
     sharing,
+    sharing_capacity,
     users,
 )
 from app.container import Container, build_container
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         members.router,
         pipeline.router,
         sharing.router,
+        sharing_capacity.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -69,6 +69,18 @@ async def allocate(
     return dict(r.json())
 
 
+def notice_body(**kw: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "process": "彩绘",
+        "unit": "件",
+        "quantity_per_week": 2000,
+        "available_from": days(0),
+        "available_to": days(27),
+    }
+    body.update(kw)
+    return body
+
+
 async def sharing_tables(container: Any) -> dict[str, int]:
     """Rows per table order sharing writes, to prove failures write nothing."""
     out = {}
@@ -99,10 +111,17 @@ async def sharing_samples(world: Any, client: Any) -> dict[str, Any]:
     alloc = await allocate(
         client, coordinator(world), req["id"], enterprise_id=taker["id"], quantity=100
     )
+    notice = await client.post(
+        "/api/v1/capacity-notices",
+        headers=contact(world, taker["id"]),
+        json=notice_body(),
+    )
+    assert notice.status_code == 201, notice.text
     return {
         "request_id": req["id"],
         "allocation_id": alloc["id"],
         "share_enterprise_id": taker["id"],
+        "notice_id": notice.json()["id"],
     }
 
 
@@ -125,8 +144,15 @@ SHARING_BODIES: dict[tuple[str, str], Any] = {
         "quality": "passed",
     },
 }
+SHARING_BODIES |= {
+    ("POST", "/api/v1/capacity-notices"): lambda s: notice_body(
+        enterprise_id=s["share_enterprise_id"]
+    ),
+    ("PUT", "/api/v1/enterprises/{enterprise_id}/park-site"): lambda s: {"x_m": 1, "y_m": 2},
+}
 SHARING_QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/share-requests"): lambda s: {"org_id": s["org_id"]},
+    ("GET", "/api/v1/capacity-notices"): lambda s: {"org_id": s["org_id"]},
 }
 SHARING_HEADERS: dict[tuple[str, str], dict[str, str]] = {}
 SHARING_GRAPHQL: dict[str, tuple[str, Any]] = {
@@ -186,5 +212,35 @@ SHARING_GRAPHQL: dict[str, tuple[str, Any]] = {
     "settleAllocation": (
         "mutation($id: Int!) { settleAllocation(id: $id) { errors { code } } }",
         lambda s: {"id": s["allocation_id"]},
+    ),
+    "capacityNotice": (
+        "query($id: Int!) { capacityNotice(id: $id) { id } }",
+        lambda s: {"id": s["notice_id"]},
+    ),
+    "capacityNotices": (
+        "query($id: Int) { capacityNotices(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "parkSite": (
+        "query($id: Int!) { parkSite(enterpriseId: $id) { xM } }",
+        lambda s: {"id": s["enterprise_id"]},
+    ),
+    "shareSuggestions": (
+        "query($id: Int!) { shareSuggestions(requestId: $id) { enterpriseId } }",
+        lambda s: {"id": s["request_id"]},
+    ),
+    "createCapacityNotice": (
+        "mutation($e: Int!, $a: Date!, $b: Date!) { createCapacityNotice(input: "
+        '{enterpriseId: $e, process: "彩绘", unit: "件", quantityPerWeek: 5, '
+        "availableFrom: $a, availableTo: $b}) { errors { code } } }",
+        lambda s: {"e": s["share_enterprise_id"], "a": days(0), "b": days(7)},
+    ),
+    "withdrawCapacityNotice": (
+        "mutation($id: Int!) { withdrawCapacityNotice(id: $id) { errors { code } } }",
+        lambda s: {"id": s["notice_id"]},
+    ),
+    "setParkSite": (
+        "mutation($id: Int!) { setParkSite(enterpriseId: $id, xM: 1, yM: 2) { errors { code } } }",
+        lambda s: {"id": s["enterprise_id"]},
     ),
 }

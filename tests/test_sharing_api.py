@@ -340,3 +340,25 @@ async def test_chosen_visibility(world, client, container):
         headers=world.auth(Role.DISTRICT_ADMIN, "other_district"),
     )
     assert r.status_code == 404
+
+
+async def test_contact_anchored_at_the_covering_branch_acts_for_its_firm(world, client):
+    """A contact may be anchored at the branch covering their firm (below the park): they act
+    by their enterprise, not by their anchor."""
+    poster, taker = await firms(world, client, 2, start=7800)
+    r = await client.put(
+        f"/api/v1/enterprises/{poster['id']}/coverage",
+        headers=world.auth(),
+        json={"covering_org_id": world.ids["branch2"]},
+    )
+    assert r.status_code == 200, r.text
+    tx = contact(world, poster["id"], org="branch2")
+    req = await post_request(world, client, tx)
+    assert req["enterprise_id"] == poster["id"]
+    listed = await client.get("/api/v1/share-requests", headers=tx)
+    assert [x["id"] for x in listed.json()["items"]] == [req["id"]]
+    # Still only for its own firm.
+    r = await client.post(
+        "/api/v1/share-requests", headers=tx, json=request_body(enterprise_id=taker["id"])
+    )
+    assert r.status_code == 404

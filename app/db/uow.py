@@ -16,6 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.db.repositories.accounts import SqlAccountRepository
 from app.db.repositories.audit import AUDITED, SqlAuditRepository
+from app.db.repositories.capacity import SqlCapacityRepository
 from app.db.repositories.enterprises import (
     SqlAssignmentRepository,
     SqlEnterpriseRepository,
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
         self.sharing = SqlShareRepository(s)
+        self.capacity = SqlCapacityRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

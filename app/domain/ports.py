@@ -21,7 +21,7 @@ from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
-from app.domain.sharing.ports import ShareRepository
+from app.domain.sharing.ports import CapacityRepository, ShareRepository
 
 
 class AuditRepository(Protocol):
@@ -91,3 +91,6 @@ class UnitOfWork(Protocol):
 
     @property
     def sharing(self) -> ShareRepository: ...
+
+    @property
+    def capacity(self) -> CapacityRepository: ...

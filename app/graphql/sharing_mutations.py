@@ -8,14 +8,22 @@ import strawberry
 from strawberry.types import Info
 
 from app.domain.sharing import allocations as allocation_cases
+from app.domain.sharing import capacity as capacity_cases
 from app.domain.sharing import requests as request_cases
 from app.domain.sharing.allocations import NewAllocation, NewDelivery
+from app.domain.sharing.capacity import NewCapacityNotice
 from app.domain.sharing.model import AllocationView, Quality, Visibility
 from app.domain.sharing.requests import NewOffer, NewShareRequest, RequestView
 from app.graphql.context import Context
 from app.graphql.errors import UserError
 from app.graphql.mutations import attempt
-from app.graphql.types.sharing import AllocationType, OfferType, ShareRequestType
+from app.graphql.types.sharing import (
+    AllocationType,
+    CapacityNoticeType,
+    OfferType,
+    ShareRequestType,
+    SiteType,
+)
 
 
 @strawberry.type
@@ -76,6 +84,29 @@ class RecordDeliveryInput:
     quantity: int
     delivered_on: dt.date
     quality: Quality
+    note: str | None = None
+
+
+@strawberry.type
+class CapacityNoticePayload:
+    notice: CapacityNoticeType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ParkSitePayload:
+    site: SiteType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class CreateCapacityNoticeInput:
+    process: str
+    unit: str
+    quantity_per_week: int
+    available_from: dt.date
+    available_to: dt.date
+    enterprise_id: int | None = None
     note: str | None = None
 
 
@@ -169,3 +200,43 @@ class SharingMutations:
             info, lambda ua: allocation_cases.settle_allocation(ua[0], ua[1], allocation_id=id)
         )
         return _allocation(view, errors)
+
+    @strawberry.mutation(description="Advertise idle capacity for a process over a period.")
+    async def create_capacity_notice(
+        self, info: Info[Context, None], input: CreateCapacityNoticeInput
+    ) -> CapacityNoticePayload:
+        new = NewCapacityNotice(**vars(input))
+        notice, errors = await attempt(
+            info, lambda ua: capacity_cases.create_notice(ua[0], ua[1], new=new)
+        )
+        return CapacityNoticePayload(
+            notice=CapacityNoticeType.of(notice) if notice else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Withdraw a capacity notice.")
+    async def withdraw_capacity_notice(
+        self, info: Info[Context, None], id: int
+    ) -> CapacityNoticePayload:
+        notice, errors = await attempt(
+            info, lambda ua: capacity_cases.withdraw_notice(ua[0], ua[1], notice_id=id)
+        )
+        return CapacityNoticePayload(
+            notice=CapacityNoticeType.of(notice) if notice else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Record where a firm sits in its park (zone, metres).")
+    async def set_park_site(
+        self,
+        info: Info[Context, None],
+        enterprise_id: int,
+        x_m: int,
+        y_m: int,
+        zone: str | None = None,
+    ) -> ParkSitePayload:
+        site, errors = await attempt(
+            info,
+            lambda ua: capacity_cases.put_site(
+                ua[0], ua[1], enterprise_id=enterprise_id, zone=zone, x_m=x_m, y_m=y_m
+            ),
+        )
+        return ParkSitePayload(site=SiteType.of(site) if site else None, errors=errors)

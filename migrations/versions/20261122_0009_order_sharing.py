@@ -1,5 +1,5 @@
 """order sharing: share_requests, share_invitees, share_offers, share_allocations,
-share_deliveries
+share_deliveries, capacity_notices, capacity_sites
 
 Revision ID: 0009
 Revises: 0004
@@ -194,9 +194,65 @@ def upgrade() -> None:
             batch_op.f("ix_share_deliveries_allocation_id"), ["allocation_id"], unique=False
         )
 
+    op.create_table(
+        "capacity_notices",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("process", sa.String(length=64), nullable=False),
+        sa.Column("unit", sa.String(length=16), nullable=False),
+        sa.Column("quantity_per_week", sa.BigInteger(), nullable=False),
+        sa.Column("available_from", sa.Date(), nullable=False),
+        sa.Column("available_to", sa.Date(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "available_to >= available_from", name=op.f("ck_capacity_notices_period_ordered")
+        ),
+        sa.CheckConstraint(
+            "quantity_per_week > 0", name=op.f("ck_capacity_notices_quantity_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_capacity_notices_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["orgs.id"], name=op.f("fk_capacity_notices_org_id_orgs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_capacity_notices")),
+    )
+    with op.batch_alter_table("capacity_notices", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_capacity_notices_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_capacity_notices_org_id_status", ["org_id", "status"], unique=False
+        )
+
+    op.create_table(
+        "capacity_sites",
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("zone", sa.String(length=32), nullable=True),
+        sa.Column("x_m", sa.Integer(), nullable=False),
+        sa.Column("y_m", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_capacity_sites_enterprise_id_enterprises"),
+        ),
+        sa.PrimaryKeyConstraint("enterprise_id", name=op.f("pk_capacity_sites")),
+    )
+
 
 def downgrade() -> None:
     for table in (
+        "capacity_sites",
+        "capacity_notices",
         "share_deliveries",
         "share_allocations",
         "share_offers",

@@ -18,6 +18,8 @@ from app.db.models.members import (
 )
 from app.db.models.orgs import LeaderRow, OrgRow
 from app.db.models.sharing import (
+    CapacityNoticeRow,
+    CapacitySiteRow,
     ShareAllocationRow,
     ShareDeliveryRow,
     ShareInviteeRow,
@@ -27,6 +29,8 @@ from app.db.models.sharing import (
 
 __all__ = [
     "AuditRow",
+    "CapacityNoticeRow",
+    "CapacitySiteRow",
     "EnterpriseRow",
     "IdempotencyRow",
     "InstructorAssignmentRow",

@@ -118,3 +118,40 @@ class ShareDeliveryRow(Base):
     on_time: Mapped[bool]
     note: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CapacityNoticeRow(Base):
+    """A firm advertising idle capacity for a process over a period (so posters find it)."""
+
+    __tablename__ = "capacity_notices"
+    __table_args__ = (
+        sa.CheckConstraint("quantity_per_week > 0", name="quantity_positive"),
+        sa.CheckConstraint("available_to >= available_from", name="period_ordered"),
+        sa.Index("ix_capacity_notices_org_id_status", "org_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    process: Mapped[str] = mapped_column(sa.String(64))
+    unit: Mapped[str] = mapped_column(sa.String(16))
+    quantity_per_week: Mapped[int] = mapped_column(Qty)
+    available_from: Mapped[dt.date]
+    available_to: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CapacitySiteRow(Base):
+    """Where a firm sits in its park (zone, plan coordinates in metres), for adjacency."""
+
+    __tablename__ = "capacity_sites"
+
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), primary_key=True)
+    zone: Mapped[str | None] = mapped_column(sa.String(32))
+    x_m: Mapped[int]
+    y_m: Mapped[int]
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

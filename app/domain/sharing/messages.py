@@ -189,5 +189,98 @@ messages.register(
             "分配 {id} 当前为 {status}，交齐并验收合格后才能结算。",
             "Allocation {id} is {status}; it is settled once fully delivered and passed.",
         ),
+        "capacity.notice_not_found": (
+            "产能信息不存在",
+            "Capacity notice not found",
+            "找不到产能信息 {id}。",
+            "Capacity notice {id} was not found.",
+        ),
+        "capacity.site_not_found": (
+            "未登记园区位置",
+            "No park site",
+            "企业 {id} 尚未登记园区位置。",
+            "No park site is recorded for enterprise {id}.",
+        ),
+        "capacity.period_reversed": (
+            "起止日期颠倒",
+            "Period reversed",
+            "截止日期不能早于开始日期。",
+            "The period cannot end before it starts.",
+        ),
+        "capacity.period_past": (
+            "时段已过",
+            "Period in the past",
+            "空闲时段须延续到今天（{today}）或以后。",
+            "The period must last until today ({today}) or later.",
+        ),
+        "capacity.period_too_long": (
+            "时段过长",
+            "Period too long",
+            "空闲时段最长 {max} 天。",
+            "A period lasts at most {max} days.",
+        ),
+        "capacity.not_owner_or_coordinator": (
+            "无权操作此产能信息",
+            "Not the firm or coordinator",
+            "只有发布企业或园区协调人可以撤回产能信息 {id}。",
+            "Only the advertising firm or the park's coordinator may withdraw notice {id}.",
+        ),
+        "capacity.coordinate_out_of_range": (
+            "坐标超出范围",
+            "Coordinate out of range",
+            "园区平面坐标须在 0 至 {max} 米之间。",
+            "Plan coordinates are 0 to {max} metres.",
+        ),
+        # Suggestion reasons (rendered in the caller's language).
+        "suggest.notice": (
+            "产能匹配",
+            "Capacity matches",
+            "产能信息 #{notice_id}：{process} 每周 {per_week} {unit}，"
+            "{start} 至 {end} 可做 {quantity} {unit}",
+            "Notice #{notice_id}: {process} at {per_week} {unit}/week, {quantity} {unit} "
+            "between {start} and {end}",
+        ),
+        "suggest.outstanding": (
+            "已有未交任务",
+            "Work outstanding",
+            "已扣除其同工序未交齐的分配 {quantity} {unit}",
+            "Less {quantity} {unit} already allocated to it for this process, not yet delivered",
+        ),
+        "suggest.covers": (
+            "可承接全部剩余",
+            "Can take all that remains",
+            "空闲 {free} {unit}，足以承接剩余 {remaining} {unit}",
+            "{free} {unit} free: enough for the {remaining} {unit} remaining",
+        ),
+        "suggest.covers_part": (
+            "可承接部分",
+            "Can take part",
+            "空闲 {free} {unit}，可承接剩余 {remaining} {unit} 中的一部分",
+            "{free} {unit} free: part of the {remaining} {unit} remaining",
+        ),
+        "suggest.distance": (
+            "距离",
+            "Distance",
+            "距发单企业约 {metres} 米",
+            "About {metres} m from the requesting firm",
+        ),
+        "suggest.distance_unknown": (
+            "距离未知",
+            "Distance unknown",
+            "尚未登记园区位置，距离未知",
+            "No park site recorded: distance unknown",
+        ),
+        "suggest.same_zone": (
+            "同一片区",
+            "Same zone",
+            "与发单企业同在 {zone}",
+            "In the same zone as the requesting firm ({zone})",
+        ),
+        "suggest.offered": (
+            "已报价",
+            "Already offered",
+            "已对本发单报价 {quantity} {unit}",
+            "Already offered {quantity} {unit} on this request",
+        ),
     }
 )

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Protocol
 
 from app.domain.pagination import Page, PageRequest
+from app.domain.sharing.capacity_model import CapacityNotice, NoticeStatus, Site
 from app.domain.sharing.model import Allocation, Delivery, Offer, ShareRequest
 
 
@@ -63,3 +64,40 @@ class ShareRepository(Protocol):
     async def add_delivery(self, *, fields: dict[str, Any], now: dt.datetime) -> Delivery: ...
 
     async def deliveries_of(self, allocation_ids: list[int]) -> dict[int, list[Delivery]]: ...
+
+
+class CapacityRepository(Protocol):
+    async def get(self, notice_id: int, *, lock: bool = False) -> CapacityNotice | None: ...
+
+    async def add(self, *, fields: dict[str, Any], now: dt.datetime) -> CapacityNotice: ...
+
+    async def set_status(
+        self, notice_id: int, status: NoticeStatus, *, now: dt.datetime
+    ) -> CapacityNotice: ...
+
+    async def subtree(
+        self,
+        path: str,
+        *,
+        process: str | None,
+        enterprise_id: int | None,
+        active_on: dt.date | None,
+        viewer: tuple[int, int] | None,
+        page: PageRequest,
+    ) -> Page[CapacityNotice]: ...
+
+    async def active_in_window(
+        self, org_id: int, *, start: dt.date, end: dt.date, limit: int
+    ) -> list[CapacityNotice]: ...
+
+    async def outstanding(
+        self, enterprise_ids: list[int], *, process: str, due_from: dt.date
+    ) -> dict[int, int]: ...
+
+    async def get_site(self, enterprise_id: int) -> Site | None: ...
+
+    async def sites(self, enterprise_ids: list[int]) -> dict[int, Site]: ...
+
+    async def put_site(
+        self, enterprise_id: int, *, zone: str | None, x_m: int, y_m: int, now: dt.datetime
+    ) -> Site: ...

@@ -101,7 +101,19 @@ async def acting_enterprise(
                 fields=[FieldError("share.enterprise_required", pointer=pointer)],
             )
         enterprise_id = actor.enterprise_id
-    ent = await load_enterprise(uow, actor, enterprise_id, lock=lock, pointer=pointer)
+    if is_contact(actor) and enterprise_id == actor.enterprise_id:
+        # The token's enterprise was checked when the account was made; the contact may be
+        # anchored at the branch covering it rather than above it.
+        own = await uow.enterprises.get(enterprise_id, lock=lock)
+        if own is None:
+            raise NotFound(
+                "enterprise.not_found",
+                params={"id": enterprise_id},
+                fields=[FieldError("enterprise.not_found", pointer=pointer)],
+            )
+        ent = own
+    else:
+        ent = await load_enterprise(uow, actor, enterprise_id, lock=lock, pointer=pointer)
     require_active(ent)
     return ent
 

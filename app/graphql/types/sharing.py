@@ -6,6 +6,8 @@ import datetime as dt
 
 import strawberry
 
+from app.domain.messages import render
+from app.domain.sharing.capacity_model import CapacityNotice, NoticeStatus, Site, Suggestion
 from app.domain.sharing.model import (
     AllocationStatus,
     AllocationView,
@@ -178,4 +180,98 @@ class AllocationType:
             version=a.version,
             created_at=a.created_at,
             updated_at=a.updated_at,
+        )
+
+
+NoticeStatusEnum = strawberry.enum(NoticeStatus, name="CapacityNoticeStatus")
+
+
+@strawberry.type(name="CapacityNotice", description="Idle capacity a firm advertises.")
+class CapacityNoticeType:
+    id: int
+    enterprise_id: int
+    org_id: int
+    process: str
+    unit: str
+    quantity_per_week: int
+    available_from: dt.date
+    available_to: dt.date
+    note: str | None
+    status: NoticeStatus
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, n: CapacityNotice) -> CapacityNoticeType:
+        return cls(
+            id=n.id,
+            enterprise_id=n.enterprise_id,
+            org_id=n.org_id,
+            process=n.process,
+            unit=n.unit,
+            quantity_per_week=n.quantity_per_week,
+            available_from=n.available_from,
+            available_to=n.available_to,
+            note=n.note,
+            status=n.status,
+            version=n.version,
+            created_at=n.created_at,
+            updated_at=n.updated_at,
+        )
+
+
+@strawberry.type(name="ParkSite", description="Where a firm sits in its park.")
+class SiteType:
+    enterprise_id: int
+    zone: str | None
+    x_m: int
+    y_m: int
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, s: Site) -> SiteType:
+        return cls(
+            enterprise_id=s.enterprise_id,
+            zone=s.zone,
+            x_m=s.x_m,
+            y_m=s.y_m,
+            updated_at=s.updated_at,
+        )
+
+
+@strawberry.type(name="SuggestionReason")
+class ReasonType:
+    code: str
+    text: str = strawberry.field(description="In the caller's language.")
+
+
+@strawberry.type(name="ShareSuggestion", description="A firm to ask, with its reasons.")
+class SuggestionType:
+    enterprise_id: int
+    enterprise_name: str
+    free_quantity: int
+    covers_remaining: bool
+    distance_m: int | None
+    same_zone: bool
+    offered_quantity: int
+    outstanding_quantity: int
+    notice_ids: list[int]
+    reasons: list[ReasonType]
+
+    @classmethod
+    def of(cls, s: Suggestion, lang: str) -> SuggestionType:
+        return cls(
+            enterprise_id=s.enterprise_id,
+            enterprise_name=s.enterprise_name,
+            free_quantity=s.free_quantity,
+            covers_remaining=s.covers_remaining,
+            distance_m=s.distance_m,
+            same_zone=s.same_zone,
+            offered_quantity=s.offered_quantity,
+            outstanding_quantity=s.outstanding_quantity,
+            notice_ids=s.notice_ids,
+            reasons=[
+                ReasonType(code=r.code, text=render(r.code, r.params, lang)[1]) for r in s.reasons
+            ],
         )

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from app.api.v1.schemas.common import Id, Strict
+from app.domain.messages import render
+from app.domain.sharing.capacity_model import (
+    COORD_MAX,
+    CapacityNotice,
+    NoticeStatus,
+    Site,
+    Suggestion,
+)
 from app.domain.sharing.model import (
     QUANTITY_MAX,
     AllocationStatus,
@@ -226,3 +235,110 @@ class DeliveryCreate(Strict):
     delivered_on: dt.date = Field(description="Business date; not in the future.")
     quality: Quality = Field(description="The quality check: passed or failed (to be redone).")
     note: str | None = Field(default=None, max_length=500)
+
+
+class CapacityNoticeOut(BaseModel):
+    id: int
+    enterprise_id: int
+    org_id: int = Field(description="The firm's park (host organisation) when advertised.")
+    process: str
+    unit: str
+    quantity_per_week: int
+    available_from: dt.date
+    available_to: dt.date
+    note: str | None
+    status: NoticeStatus
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, n: CapacityNotice) -> CapacityNoticeOut:
+        return cls(
+            id=n.id,
+            enterprise_id=n.enterprise_id,
+            org_id=n.org_id,
+            process=n.process,
+            unit=n.unit,
+            quantity_per_week=n.quantity_per_week,
+            available_from=n.available_from,
+            available_to=n.available_to,
+            note=n.note,
+            status=n.status,
+            version=n.version,
+            created_at=n.created_at,
+            updated_at=n.updated_at,
+        )
+
+
+class CapacityNoticeCreate(Strict):
+    enterprise_id: Id | None = Field(
+        default=None, description="The advertising firm; an enterprise contact's own by default."
+    )
+    process: str = Field(min_length=1, max_length=64, examples=["修坯"])
+    unit: str = Field(min_length=1, max_length=16, examples=["件"])
+    quantity_per_week: int = Field(ge=1, le=QUANTITY_MAX, examples=[3000])
+    available_from: dt.date
+    available_to: dt.date = Field(description="Not before available_from nor before today.")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class SiteOut(BaseModel):
+    enterprise_id: int
+    zone: str | None = Field(description="The park's zone or block, e.g. A区.")
+    x_m: int = Field(description="Plan coordinate, metres east of the park's origin.")
+    y_m: int = Field(description="Plan coordinate, metres north of the park's origin.")
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, s: Site) -> SiteOut:
+        return cls(
+            enterprise_id=s.enterprise_id,
+            zone=s.zone,
+            x_m=s.x_m,
+            y_m=s.y_m,
+            updated_at=s.updated_at,
+        )
+
+
+class SitePut(Strict):
+    zone: str | None = Field(default=None, max_length=32, examples=["A区"])
+    x_m: int = Field(ge=0, le=COORD_MAX, examples=[120])
+    y_m: int = Field(ge=0, le=COORD_MAX, examples=[340])
+
+
+class ReasonOut(BaseModel):
+    code: str = Field(description="Stable reason code, e.g. suggest.covers.")
+    text: str = Field(description="The reason in the caller's language (Accept-Language).")
+    params: dict[str, Any]
+
+
+class SuggestionOut(BaseModel):
+    enterprise_id: int
+    enterprise_name: str
+    free_quantity: int = Field(description="Free capacity between today and the deadline.")
+    covers_remaining: bool
+    distance_m: int | None = Field(description="From the requesting firm; null when unknown.")
+    same_zone: bool
+    offered_quantity: int
+    outstanding_quantity: int = Field(description="Already allocated to it, not delivered.")
+    notice_ids: list[int]
+    reasons: list[ReasonOut]
+
+    @classmethod
+    def of(cls, s: Suggestion, lang: str) -> SuggestionOut:
+        return cls(
+            enterprise_id=s.enterprise_id,
+            enterprise_name=s.enterprise_name,
+            free_quantity=s.free_quantity,
+            covers_remaining=s.covers_remaining,
+            distance_m=s.distance_m,
+            same_zone=s.same_zone,
+            offered_quantity=s.offered_quantity,
+            outstanding_quantity=s.outstanding_quantity,
+            notice_ids=s.notice_ids,
+            reasons=[
+                ReasonOut(code=r.code, text=render(r.code, r.params, lang)[1], params=r.params)
+                for r in s.reasons
+            ],
+        )

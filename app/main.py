@@ -24,6 +24,7 @@ from app.api.v1 import (
     pipeline,
     sharing,
     sharing_capacity,
+    sharing_lending,
     users,
 )
 from app.container import Container, build_container
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         pipeline.router,
         sharing.router,
         sharing_capacity.router,
+        sharing_lending.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -81,6 +81,17 @@ def notice_body(**kw: Any) -> dict[str, Any]:
     return body
 
 
+def loan_body(**kw: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "skill": "修坯",
+        "workers_needed": 3,
+        "start_on": days(2),
+        "end_on": days(11),
+    }
+    body.update(kw)
+    return body
+
+
 async def sharing_tables(container: Any) -> dict[str, int]:
     """Rows per table order sharing writes, to prove failures write nothing."""
     out = {}
@@ -117,7 +128,19 @@ async def sharing_samples(world: Any, client: Any) -> dict[str, Any]:
         json=notice_body(),
     )
     assert notice.status_code == 201, notice.text
+    loan = await client.post(
+        "/api/v1/worker-loans", headers=contact(world, poster["id"]), json=loan_body()
+    )
+    assert loan.status_code == 201, loan.text
+    lent = await client.post(
+        f"/api/v1/worker-loans/{loan.json()['id']}/offers",
+        headers=contact(world, taker["id"]),
+        json={"workers": [{"ref": "G-001", "name": "林师傅"}]},
+    )
+    assert lent.status_code == 201, lent.text
     return {
+        "loan_request_id": loan.json()["id"],
+        "offer_id": lent.json()["offers"][0]["id"],
         "request_id": req["id"],
         "allocation_id": alloc["id"],
         "share_enterprise_id": taker["id"],
@@ -149,10 +172,16 @@ SHARING_BODIES |= {
         enterprise_id=s["share_enterprise_id"]
     ),
     ("PUT", "/api/v1/enterprises/{enterprise_id}/park-site"): lambda s: {"x_m": 1, "y_m": 2},
+    ("POST", "/api/v1/worker-loans"): lambda s: loan_body(enterprise_id=s["share_enterprise_id"]),
+    ("POST", "/api/v1/worker-loans/{loan_request_id}/offers"): lambda s: {
+        "enterprise_id": s["share_enterprise_id"],
+        "workers": [{"ref": "X-1", "name": "x"}],
+    },
 }
 SHARING_QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/share-requests"): lambda s: {"org_id": s["org_id"]},
     ("GET", "/api/v1/capacity-notices"): lambda s: {"org_id": s["org_id"]},
+    ("GET", "/api/v1/worker-loans"): lambda s: {"org_id": s["org_id"]},
 }
 SHARING_HEADERS: dict[tuple[str, str], dict[str, str]] = {}
 SHARING_GRAPHQL: dict[str, tuple[str, Any]] = {
@@ -238,6 +267,33 @@ SHARING_GRAPHQL: dict[str, tuple[str, Any]] = {
     "withdrawCapacityNotice": (
         "mutation($id: Int!) { withdrawCapacityNotice(id: $id) { errors { code } } }",
         lambda s: {"id": s["notice_id"]},
+    ),
+    "workerLoan": (
+        "query($id: Int!) { workerLoan(id: $id) { id } }",
+        lambda s: {"id": s["loan_request_id"]},
+    ),
+    "workerLoans": (
+        "query($id: Int) { workerLoans(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "requestWorkers": (
+        "mutation($e: Int!, $a: Date!, $b: Date!) { requestWorkers(input: {enterpriseId: $e, "
+        'skill: "修坯", workersNeeded: 2, startOn: $a, endOn: $b}) { errors { code } } }',
+        lambda s: {"e": s["share_enterprise_id"], "a": days(1), "b": days(3)},
+    ),
+    "offerWorkers": (
+        "mutation($id: Int!, $e: Int!) { offerWorkers(workerLoanId: $id, input: "
+        '{enterpriseId: $e, workers: [{ref: "X-2", name: "x"}]}) { errors { code } } }',
+        lambda s: {"id": s["loan_request_id"], "e": s["share_enterprise_id"]},
+    ),
+    "confirmWorkerOffer": (
+        "mutation($id: Int!, $o: Int!) { confirmWorkerOffer(workerLoanId: $id, offerId: $o) "
+        "{ errors { code } } }",
+        lambda s: {"id": s["loan_request_id"], "o": s["offer_id"]},
+    ),
+    "cancelWorkerLoan": (
+        "mutation($id: Int!) { cancelWorkerLoan(id: $id) { errors { code } } }",
+        lambda s: {"id": s["loan_request_id"]},
     ),
     "setParkSite": (
         "mutation($id: Int!) { setParkSite(enterpriseId: $id, xM: 1, yM: 2) { errors { code } } }",

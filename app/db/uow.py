@@ -22,6 +22,7 @@ from app.db.repositories.enterprises import (
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
+from app.db.repositories.lending import SqlLendingRepository
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
@@ -77,6 +78,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(s, self.clock)
         self.sharing = SqlShareRepository(s)
         self.capacity = SqlCapacityRepository(s)
+        self.lending = SqlLendingRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

@@ -21,7 +21,7 @@ from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
-from app.domain.sharing.ports import CapacityRepository, ShareRepository
+from app.domain.sharing.ports import CapacityRepository, LendingRepository, ShareRepository
 
 
 class AuditRepository(Protocol):
@@ -94,3 +94,6 @@ class UnitOfWork(Protocol):
 
     @property
     def capacity(self) -> CapacityRepository: ...
+
+    @property
+    def lending(self) -> LendingRepository: ...

@@ -9,9 +9,12 @@ from strawberry.types import Info
 
 from app.domain.sharing import allocations as allocation_cases
 from app.domain.sharing import capacity as capacity_cases
+from app.domain.sharing import lending as lending_cases
 from app.domain.sharing import requests as request_cases
 from app.domain.sharing.allocations import NewAllocation, NewDelivery
 from app.domain.sharing.capacity import NewCapacityNotice
+from app.domain.sharing.lending import NewLoanOffer, NewLoanRequest
+from app.domain.sharing.lending_model import LoanRequestView, Worker
 from app.domain.sharing.model import AllocationView, Quality, Visibility
 from app.domain.sharing.requests import NewOffer, NewShareRequest, RequestView
 from app.graphql.context import Context
@@ -20,6 +23,7 @@ from app.graphql.mutations import attempt
 from app.graphql.types.sharing import (
     AllocationType,
     CapacityNoticeType,
+    LoanRequestType,
     OfferType,
     ShareRequestType,
     SiteType,
@@ -108,6 +112,40 @@ class CreateCapacityNoticeInput:
     available_to: dt.date
     enterprise_id: int | None = None
     note: str | None = None
+
+
+@strawberry.type
+class WorkerLoanPayload:
+    worker_loan: LoanRequestType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class RequestWorkersInput:
+    skill: str
+    workers_needed: int
+    start_on: dt.date
+    end_on: dt.date
+    enterprise_id: int | None = None
+    note: str | None = None
+
+
+@strawberry.input
+class WorkerInput:
+    ref: str = strawberry.field(description="The lending firm's staff reference.")
+    name: str
+
+
+@strawberry.input
+class OfferWorkersInput:
+    workers: list[WorkerInput]
+    enterprise_id: int | None = None
+    start_on: dt.date | None = None
+    end_on: dt.date | None = None
+
+
+def _loan(view: LoanRequestView | None, errors: list[UserError]) -> WorkerLoanPayload:
+    return WorkerLoanPayload(worker_loan=LoanRequestType.of(view) if view else None, errors=errors)
 
 
 def _request(view: RequestView | None, errors: list[UserError]) -> ShareRequestPayload:
@@ -240,3 +278,50 @@ class SharingMutations:
             ),
         )
         return ParkSitePayload(site=SiteType.of(site) if site else None, errors=errors)
+
+    @strawberry.mutation(description="Ask the park for N workers with a skill for a period.")
+    async def request_workers(
+        self, info: Info[Context, None], input: RequestWorkersInput
+    ) -> WorkerLoanPayload:
+        new = NewLoanRequest(**vars(input))
+        view, errors = await attempt(
+            info, lambda ua: lending_cases.create_loan_request(ua[0], ua[1], new=new)
+        )
+        return _loan(view, errors)
+
+    @strawberry.mutation(description="Offer named workers against a request.")
+    async def offer_workers(
+        self, info: Info[Context, None], worker_loan_id: int, input: OfferWorkersInput
+    ) -> WorkerLoanPayload:
+        new = NewLoanOffer(
+            workers=tuple(Worker(ref=w.ref, name=w.name) for w in input.workers),
+            enterprise_id=input.enterprise_id,
+            start_on=input.start_on,
+            end_on=input.end_on,
+        )
+        view, errors = await attempt(
+            info,
+            lambda ua: lending_cases.offer_workers(
+                ua[0], ua[1], request_id=worker_loan_id, new=new
+            ),
+        )
+        return _loan(view, errors)
+
+    @strawberry.mutation(description="Confirm an offer of workers (the park's coordinator).")
+    async def confirm_worker_offer(
+        self, info: Info[Context, None], worker_loan_id: int, offer_id: int
+    ) -> WorkerLoanPayload:
+        view, errors = await attempt(
+            info,
+            lambda ua: lending_cases.confirm_offer(
+                ua[0], ua[1], request_id=worker_loan_id, offer_id=offer_id
+            ),
+        )
+        return _loan(view, errors)
+
+    @strawberry.mutation(description="Cancel a request for workers before any confirmation.")
+    async def cancel_worker_loan(self, info: Info[Context, None], id: int) -> WorkerLoanPayload:
+        view, errors = await attempt(
+            info, lambda ua: lending_cases.cancel_loan_request(ua[0], ua[1], request_id=id)
+        )
+        return _loan(view, errors)

@@ -11,7 +11,9 @@ from app.domain.errors import NotFound
 from app.domain.pagination import PageRequest, decode_cursor
 from app.domain.sharing import allocations as allocation_cases
 from app.domain.sharing import capacity as capacity_cases
+from app.domain.sharing import lending as lending_cases
 from app.domain.sharing import requests as request_cases
+from app.domain.sharing.lending_model import LoanRequestStatus, LoanRequestView
 from app.domain.sharing.model import RequestStatus
 from app.domain.sharing.requests import RequestView
 from app.graphql.context import Context
@@ -19,6 +21,7 @@ from app.graphql.types.common import Connection, connection
 from app.graphql.types.sharing import (
     AllocationType,
     CapacityNoticeType,
+    LoanRequestType,
     OfferType,
     ShareRequestType,
     SiteType,
@@ -145,3 +148,37 @@ class SharingQueries:
         async with ctx.uow() as uow:
             found = await capacity_cases.suggest(uow, ctx.actor, request_id=request_id)
         return [SuggestionType.of(s, ctx.language) for s in found]
+
+    @strawberry.field(description="A request for workers with its offers and loans.")
+    async def worker_loan(self, info: Info[Context, None], id: int) -> LoanRequestType:
+        ctx = info.context
+        async with ctx.uow() as uow:
+            view = await lending_cases.get_loan_request(uow, ctx.actor, request_id=id)
+        return LoanRequestType.of(view)
+
+    @strawberry.field(description="Requests for workers under the subtree of orgId.")
+    async def worker_loans(
+        self,
+        info: Info[Context, None],
+        org_id: int | None = None,
+        status: LoanRequestStatus | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[LoanRequestType]:
+        ctx = info.context
+        page = PageRequest(
+            first,
+            decode_cursor(after, kind="worker-loans", sort="-id", arity=2, parameter="after"),
+        )
+        async with ctx.uow() as uow:
+            result = await lending_cases.list_loan_requests(
+                uow, ctx.actor, org_id=org_id, status=status, page=page
+            )
+        conn: Connection[LoanRequestType] = connection(
+            [LoanRequestType.of(LoanRequestView(r, [], [])) for r in result.items],
+            kind="worker-loans",
+            sort="-id",
+            key=lambda x: (x.id, x.id),
+            has_next=result.has_more,
+        )
+        return conn

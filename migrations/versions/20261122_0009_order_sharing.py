@@ -1,5 +1,6 @@
 """order sharing: share_requests, share_invitees, share_offers, share_allocations,
-share_deliveries, capacity_notices, capacity_sites
+share_deliveries, capacity_notices, capacity_sites, worker_loan_requests, worker_loan_offers,
+worker_loans
 
 Revision ID: 0009
 Revises: 0004
@@ -248,9 +249,133 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("enterprise_id", name=op.f("pk_capacity_sites")),
     )
 
+    op.create_table(
+        "worker_loan_requests",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("skill", sa.String(length=64), nullable=False),
+        sa.Column("workers_needed", sa.Integer(), nullable=False),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("confirmed_count", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "confirmed_count >= 0 AND confirmed_count <= workers_needed",
+            name=op.f("ck_worker_loan_requests_confirmed_within"),
+        ),
+        sa.CheckConstraint(
+            "end_on >= start_on", name=op.f("ck_worker_loan_requests_period_ordered")
+        ),
+        sa.CheckConstraint(
+            "workers_needed > 0", name=op.f("ck_worker_loan_requests_workers_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_worker_loan_requests_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["orgs.id"], name=op.f("fk_worker_loan_requests_org_id_orgs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_worker_loan_requests")),
+    )
+    with op.batch_alter_table("worker_loan_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_worker_loan_requests_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index("ix_worker_loan_requests_org_id_id", ["org_id", "id"], unique=False)
+
+    op.create_table(
+        "worker_loan_offers",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("request_id", _ID, nullable=False),
+        sa.Column("enterprise_id", _ID, nullable=False),
+        sa.Column("workers", sa.JSON(), nullable=False),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_worker_loan_offers_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["worker_loan_requests.id"],
+            name=op.f("fk_worker_loan_offers_request_id_worker_loan_requests"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_worker_loan_offers")),
+    )
+    with op.batch_alter_table("worker_loan_offers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_worker_loan_offers_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_worker_loan_offers_request_id"), ["request_id"], unique=False
+        )
+
+    op.create_table(
+        "worker_loans",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("request_id", _ID, nullable=False),
+        sa.Column("offer_id", _ID, nullable=False),
+        sa.Column("lender_id", _ID, nullable=False),
+        sa.Column("borrower_id", _ID, nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("worker_ref", sa.String(length=64), nullable=False),
+        sa.Column("worker_name", sa.String(length=100), nullable=False),
+        sa.Column("skill", sa.String(length=64), nullable=False),
+        sa.Column("start_on", sa.Date(), nullable=False),
+        sa.Column("end_on", sa.Date(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("end_on >= start_on", name=op.f("ck_worker_loans_period_ordered")),
+        sa.ForeignKeyConstraint(
+            ["borrower_id"],
+            ["enterprises.id"],
+            name=op.f("fk_worker_loans_borrower_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["lender_id"], ["enterprises.id"], name=op.f("fk_worker_loans_lender_id_enterprises")
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["worker_loan_offers.id"],
+            name=op.f("fk_worker_loans_offer_id_worker_loan_offers"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name=op.f("fk_worker_loans_org_id_orgs")),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["worker_loan_requests.id"],
+            name=op.f("fk_worker_loans_request_id_worker_loan_requests"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_worker_loans")),
+    )
+    with op.batch_alter_table("worker_loans", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_worker_loans_borrower_id"), ["borrower_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_worker_loans_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_worker_loans_request_id"), ["request_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_worker_loans_worker", ["lender_id", "worker_ref", "start_on"], unique=False
+        )
+
 
 def downgrade() -> None:
     for table in (
+        "worker_loans",
+        "worker_loan_offers",
+        "worker_loan_requests",
         "capacity_sites",
         "capacity_notices",
         "share_deliveries",

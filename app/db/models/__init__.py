@@ -25,6 +25,9 @@ from app.db.models.sharing import (
     ShareInviteeRow,
     ShareOfferRow,
     ShareRequestRow,
+    WorkerLoanOfferRow,
+    WorkerLoanRequestRow,
+    WorkerLoanRow,
 )
 
 __all__ = [
@@ -52,4 +55,7 @@ __all__ = [
     "UserRow",
     "WechatBindTicketRow",
     "WechatIdentityRow",
+    "WorkerLoanOfferRow",
+    "WorkerLoanRequestRow",
+    "WorkerLoanRow",
 ]

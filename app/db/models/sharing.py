@@ -155,3 +155,72 @@ class CapacitySiteRow(Base):
     x_m: Mapped[int]
     y_m: Mapped[int]
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class WorkerLoanRequestRow(Base):
+    """A firm asking for N workers with a skill for a period (帮工)."""
+
+    __tablename__ = "worker_loan_requests"
+    __table_args__ = (
+        sa.CheckConstraint("workers_needed > 0", name="workers_positive"),
+        sa.CheckConstraint("end_on >= start_on", name="period_ordered"),
+        sa.CheckConstraint(
+            "confirmed_count >= 0 AND confirmed_count <= workers_needed", name="confirmed_within"
+        ),
+        sa.Index("ix_worker_loan_requests_org_id_id", "org_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    skill: Mapped[str] = mapped_column(sa.String(64))
+    workers_needed: Mapped[int]
+    start_on: Mapped[dt.date]
+    end_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class WorkerLoanOfferRow(Base):
+    """Workers a firm offers to lend against a request: [{"ref": ..., "name": ...}]."""
+
+    __tablename__ = "worker_loan_offers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("worker_loan_requests.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    workers: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON)
+    start_on: Mapped[dt.date]
+    end_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class WorkerLoanRow(Base):
+    """One worker lent from one firm to another for a period (confirmed by the coordinator).
+    A worker is identified by the lending firm and its own staff reference."""
+
+    __tablename__ = "worker_loans"
+    __table_args__ = (
+        sa.CheckConstraint("end_on >= start_on", name="period_ordered"),
+        sa.Index("ix_worker_loans_worker", "lender_id", "worker_ref", "start_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("worker_loan_requests.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("worker_loan_offers.id"))
+    lender_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"))
+    borrower_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    worker_ref: Mapped[str] = mapped_column(sa.String(64))
+    worker_name: Mapped[str] = mapped_column(sa.String(100))
+    skill: Mapped[str] = mapped_column(sa.String(64))
+    start_on: Mapped[dt.date]
+    end_on: Mapped[dt.date]
+    days: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from app.domain.pagination import Page, PageRequest
 from app.domain.sharing.capacity_model import CapacityNotice, NoticeStatus, Site
+from app.domain.sharing.lending_model import Loan, LoanOffer, LoanOfferStatus, LoanRequest
 from app.domain.sharing.model import Allocation, Delivery, Offer, ShareRequest
 
 
@@ -101,3 +102,42 @@ class CapacityRepository(Protocol):
     async def put_site(
         self, enterprise_id: int, *, zone: str | None, x_m: int, y_m: int, now: dt.datetime
     ) -> Site: ...
+
+
+class LendingRepository(Protocol):
+    async def get_request(self, request_id: int, *, lock: bool = False) -> LoanRequest | None: ...
+
+    async def add_request(self, *, fields: dict[str, Any], now: dt.datetime) -> LoanRequest: ...
+
+    async def update_request(
+        self, request_id: int, *, changes: dict[str, Any], now: dt.datetime
+    ) -> LoanRequest: ...
+
+    async def subtree(
+        self,
+        path: str,
+        *,
+        status: str | None,
+        viewer: tuple[int, int] | None,
+        page: PageRequest,
+    ) -> Page[LoanRequest]: ...
+
+    async def add_offer(self, *, fields: dict[str, Any], now: dt.datetime) -> LoanOffer: ...
+
+    async def get_offer(self, offer_id: int, *, lock: bool = False) -> LoanOffer | None: ...
+
+    async def set_offer_status(
+        self, offer_id: int, status: LoanOfferStatus, *, now: dt.datetime
+    ) -> None: ...
+
+    async def offers_of(self, request_id: int) -> list[LoanOffer]: ...
+
+    async def loans_of(self, request_id: int) -> list[Loan]: ...
+
+    async def overlapping(
+        self, lender_id: int, worker_refs: list[str], start: dt.date, end: dt.date
+    ) -> list[Loan]:
+        """Loans of these workers of ``lender_id`` meeting [start, end]."""
+        ...
+
+    async def add_loans(self, rows: list[dict[str, Any]], *, now: dt.datetime) -> None: ...

@@ -8,6 +8,11 @@ import strawberry
 
 from app.domain.messages import render
 from app.domain.sharing.capacity_model import CapacityNotice, NoticeStatus, Site, Suggestion
+from app.domain.sharing.lending_model import (
+    LoanOfferStatus,
+    LoanRequestStatus,
+    LoanRequestView,
+)
 from app.domain.sharing.model import (
     AllocationStatus,
     AllocationView,
@@ -274,4 +279,98 @@ class SuggestionType:
             reasons=[
                 ReasonType(code=r.code, text=render(r.code, r.params, lang)[1]) for r in s.reasons
             ],
+        )
+
+
+LoanRequestStatusEnum = strawberry.enum(LoanRequestStatus, name="WorkerLoanStatus")
+LoanOfferStatusEnum = strawberry.enum(LoanOfferStatus, name="WorkerLoanOfferStatus")
+
+
+@strawberry.type(name="LentWorker")
+class WorkerType:
+    ref: str
+    name: str
+
+
+@strawberry.type(name="WorkerLoanOffer", description="Workers a firm offers to lend.")
+class LoanOfferType:
+    id: int
+    enterprise_id: int
+    workers: list[WorkerType]
+    start_on: dt.date
+    end_on: dt.date
+    status: LoanOfferStatus
+
+
+@strawberry.type(name="WorkerLoanRecord", description="One worker lent: who, from, to, days.")
+class LoanType:
+    id: int
+    offer_id: int
+    worker_ref: str
+    worker_name: str
+    lender_id: int
+    borrower_id: int
+    skill: str
+    start_on: dt.date
+    end_on: dt.date
+    days: int
+
+
+@strawberry.type(name="WorkerLoanRequest", description="A firm asking for N workers.")
+class LoanRequestType:
+    id: int
+    enterprise_id: int
+    org_id: int
+    skill: str
+    workers_needed: int
+    confirmed_count: int
+    start_on: dt.date
+    end_on: dt.date
+    note: str | None
+    status: LoanRequestStatus
+    offers: list[LoanOfferType]
+    loans: list[LoanType]
+    version: int
+
+    @classmethod
+    def of(cls, v: LoanRequestView) -> LoanRequestType:
+        r = v.request
+        return cls(
+            id=r.id,
+            enterprise_id=r.enterprise_id,
+            org_id=r.org_id,
+            skill=r.skill,
+            workers_needed=r.workers_needed,
+            confirmed_count=r.confirmed_count,
+            start_on=r.start_on,
+            end_on=r.end_on,
+            note=r.note,
+            status=r.status,
+            offers=[
+                LoanOfferType(
+                    id=o.id,
+                    enterprise_id=o.enterprise_id,
+                    workers=[WorkerType(ref=w.ref, name=w.name) for w in o.workers],
+                    start_on=o.start_on,
+                    end_on=o.end_on,
+                    status=o.status,
+                )
+                for o in v.offers
+            ],
+            loans=[
+                LoanType(
+                    id=x.id,
+                    offer_id=x.offer_id,
+                    worker_ref=x.worker_ref,
+                    worker_name=x.worker_name,
+                    lender_id=x.lender_id,
+                    borrower_id=x.borrower_id,
+                    skill=x.skill,
+                    start_on=x.start_on,
+                    end_on=x.end_on,
+                    days=x.days,
+                )
+                for x in v.loans
+            ],
+            version=r.version,
         )

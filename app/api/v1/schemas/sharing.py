@@ -16,6 +16,14 @@ from app.domain.sharing.capacity_model import (
     Site,
     Suggestion,
 )
+from app.domain.sharing.lending_model import (
+    WORKERS_MAX,
+    Loan,
+    LoanOffer,
+    LoanOfferStatus,
+    LoanRequestStatus,
+    LoanRequestView,
+)
 from app.domain.sharing.model import (
     QUANTITY_MAX,
     AllocationStatus,
@@ -342,3 +350,122 @@ class SuggestionOut(BaseModel):
                 for r in s.reasons
             ],
         )
+
+
+class WorkerIn(Strict):
+    ref: str = Field(
+        min_length=1, max_length=64, description="The lending firm's staff ref (工号)."
+    )
+    name: str = Field(min_length=1, max_length=100)
+
+
+class WorkerOut(BaseModel):
+    ref: str
+    name: str
+
+
+class LoanOfferOut(BaseModel):
+    id: int
+    enterprise_id: int = Field(description="The lending firm.")
+    workers: list[WorkerOut]
+    start_on: dt.date
+    end_on: dt.date
+    status: LoanOfferStatus
+
+    @classmethod
+    def of(cls, o: LoanOffer) -> LoanOfferOut:
+        return cls(
+            id=o.id,
+            enterprise_id=o.enterprise_id,
+            workers=[WorkerOut(ref=w.ref, name=w.name) for w in o.workers],
+            start_on=o.start_on,
+            end_on=o.end_on,
+            status=o.status,
+        )
+
+
+class LoanOut(BaseModel):
+    id: int
+    offer_id: int
+    worker_ref: str
+    worker_name: str
+    lender_id: int = Field(description="Lent from this firm ...")
+    borrower_id: int = Field(description="... to this one.")
+    skill: str
+    start_on: dt.date
+    end_on: dt.date
+    days: int = Field(description="Calendar days, both ends included.")
+
+    @classmethod
+    def of(cls, x: Loan) -> LoanOut:
+        return cls(
+            id=x.id,
+            offer_id=x.offer_id,
+            worker_ref=x.worker_ref,
+            worker_name=x.worker_name,
+            lender_id=x.lender_id,
+            borrower_id=x.borrower_id,
+            skill=x.skill,
+            start_on=x.start_on,
+            end_on=x.end_on,
+            days=x.days,
+        )
+
+
+class LoanRequestOut(BaseModel):
+    id: int
+    enterprise_id: int = Field(description="The borrowing firm.")
+    org_id: int
+    skill: str
+    workers_needed: int
+    confirmed_count: int
+    start_on: dt.date
+    end_on: dt.date
+    note: str | None
+    status: LoanRequestStatus
+    offers: list[LoanOfferOut]
+    loans: list[LoanOut]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, v: LoanRequestView) -> LoanRequestOut:
+        r = v.request
+        return cls(
+            id=r.id,
+            enterprise_id=r.enterprise_id,
+            org_id=r.org_id,
+            skill=r.skill,
+            workers_needed=r.workers_needed,
+            confirmed_count=r.confirmed_count,
+            start_on=r.start_on,
+            end_on=r.end_on,
+            note=r.note,
+            status=r.status,
+            offers=[LoanOfferOut.of(o) for o in v.offers],
+            loans=[LoanOut.of(x) for x in v.loans],
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+
+class LoanRequestCreate(Strict):
+    enterprise_id: Id | None = Field(
+        default=None, description="The borrowing firm; an enterprise contact's own by default."
+    )
+    skill: str = Field(min_length=1, max_length=64, examples=["修坯"])
+    workers_needed: int = Field(ge=1, le=WORKERS_MAX, examples=[5])
+    start_on: dt.date = Field(description="Not in the past.")
+    end_on: dt.date
+    note: str | None = Field(default=None, max_length=500)
+
+
+class LoanOfferCreate(Strict):
+    enterprise_id: Id | None = Field(
+        default=None, description="The lending firm; an enterprise contact's own by default."
+    )
+    workers: list[WorkerIn] = Field(min_length=1, max_length=WORKERS_MAX)
+    start_on: dt.date | None = Field(default=None, description="Default: the request's.")
+    end_on: dt.date | None = Field(default=None, description="Default: the request's.")

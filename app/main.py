@@ -24,6 +24,7 @@ from app.api.v1 import (
     pipeline,
     sharing,
     sharing_capacity,
+    sharing_joint,
     sharing_lending,
     users,
 )
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         sharing.router,
         sharing_capacity.router,
         sharing_lending.router,
+        sharing_joint.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -109,6 +109,56 @@ async def sharing_tables(container: Any) -> dict[str, int]:
     return out
 
 
+async def secretary(world: Any, client: Any, name: str, branch: str = "branch1") -> int:
+    r = await client.post(
+        "/api/v1/joint-memberships",
+        headers=coordinator(world),
+        json={
+            "park_id": world.ids["park"],
+            "kind": "secretary",
+            "name": name,
+            "branch_id": world.ids[branch],
+        },
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+async def joint_samples(world: Any, client: Any) -> dict[str, Any]:
+    coord = coordinator(world)
+    member = await secretary(world, client, "陈书记")
+    rota = await client.post(
+        "/api/v1/joint-rotas",
+        headers=coord,
+        json={"park_id": world.ids["park"], "start_month": "2026-01", "chair_ids": [member]},
+    )
+    assert rota.status_code == 201, rota.text
+    meeting = await client.post(
+        "/api/v1/joint-meetings",
+        headers=coord,
+        json={"park_id": world.ids["park"], "held_on": days(0), "title": "双联工作会议"},
+    )
+    assert meeting.status_code == 201, meeting.text
+    case = await client.post(
+        "/api/v1/cases",
+        headers=coord,
+        json={
+            "park_id": world.ids["park"],
+            "category": "recruitment",
+            "title": "招工难",
+            "raised_by": "branch",
+            "branch_id": world.ids["branch1"],
+        },
+    )
+    assert case.status_code == 201, case.text
+    return {
+        "membership_id": member,
+        "rota_id": rota.json()["id"],
+        "meeting_id": meeting.json()["id"],
+        "case_id": case.json()["id"],
+    }
+
+
 # For tests/test_route_guard.py: a request, an offer and an accepted allocation in `district`.
 async def sharing_samples(world: Any, client: Any) -> dict[str, Any]:
     poster, taker = await firms(world, client, 2, start=7900)
@@ -138,7 +188,9 @@ async def sharing_samples(world: Any, client: Any) -> dict[str, Any]:
         json={"workers": [{"ref": "G-001", "name": "林师傅"}]},
     )
     assert lent.status_code == 201, lent.text
+    joint = await joint_samples(world, client)
     return {
+        **joint,
         "loan_request_id": loan.json()["id"],
         "offer_id": lent.json()["offers"][0]["id"],
         "request_id": req["id"],
@@ -178,7 +230,51 @@ SHARING_BODIES |= {
         "workers": [{"ref": "X-1", "name": "x"}],
     },
 }
+SHARING_BODIES |= {
+    ("POST", "/api/v1/joint-memberships"): lambda s: {
+        "park_id": s["org_id"],
+        "kind": "association",
+        "name": "x",
+        "enterprise_id": s["share_enterprise_id"],
+    },
+    ("POST", "/api/v1/joint-memberships/{membership_id}/end"): lambda s: {},
+    ("POST", "/api/v1/joint-rotas"): lambda s: {
+        "park_id": s["org_id"],
+        "start_month": "2026-01",
+        "chair_ids": [s["membership_id"]],
+    },
+    ("POST", "/api/v1/joint-rotas/{rota_id}/skips"): lambda s: {"month": "2026-02", "reason": "x"},
+    ("POST", "/api/v1/joint-rotas/{rota_id}/swaps"): lambda s: {
+        "month": "2026-02",
+        "other_month": "2026-03",
+        "reason": "x",
+    },
+    ("POST", "/api/v1/joint-meetings"): lambda s: {
+        "park_id": s["org_id"],
+        "held_on": days(0),
+        "title": "x",
+    },
+    ("POST", "/api/v1/cases"): lambda s: {
+        "park_id": s["org_id"],
+        "category": "permits",
+        "title": "x",
+        "raised_by": "enterprise",
+        "enterprise_id": s["share_enterprise_id"],
+    },
+    ("POST", "/api/v1/cases/{case_id}/agenda"): lambda s: {"meeting_id": s["meeting_id"]},
+    ("POST", "/api/v1/cases/{case_id}/assign"): lambda s: {"assignee": "x"},
+    ("POST", "/api/v1/cases/{case_id}/notes"): lambda s: {"text": "x"},
+    ("POST", "/api/v1/cases/{case_id}/close"): lambda s: {"outcome": "x"},
+}
 SHARING_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/joint-memberships"): lambda s: {"park_id": s["org_id"]},
+    ("GET", "/api/v1/joint-meetings"): lambda s: {"org_id": s["org_id"]},
+    ("GET", "/api/v1/cases"): lambda s: {"org_id": s["org_id"]},
+    ("GET", "/api/v1/case-stats"): lambda s: {
+        "org_id": s["org_id"],
+        "from_date": days(-30),
+        "to_date": days(0),
+    },
     ("GET", "/api/v1/share-requests"): lambda s: {"org_id": s["org_id"]},
     ("GET", "/api/v1/capacity-notices"): lambda s: {"org_id": s["org_id"]},
     ("GET", "/api/v1/worker-loans"): lambda s: {"org_id": s["org_id"]},
@@ -294,6 +390,86 @@ SHARING_GRAPHQL: dict[str, tuple[str, Any]] = {
     "cancelWorkerLoan": (
         "mutation($id: Int!) { cancelWorkerLoan(id: $id) { errors { code } } }",
         lambda s: {"id": s["loan_request_id"]},
+    ),
+    "jointMemberships": (
+        "query($id: Int!) { jointMemberships(parkId: $id) { id } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "jointRotaSchedule": (
+        "query($id: Int!) { jointRotaSchedule(rotaId: $id) { month } }",
+        lambda s: {"id": s["rota_id"]},
+    ),
+    "jointMeeting": (
+        "query($id: Int!) { jointMeeting(id: $id) { id } }",
+        lambda s: {"id": s["meeting_id"]},
+    ),
+    "jointMeetings": (
+        "query($id: Int) { jointMeetings(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "coordinationCase": (
+        "query($id: Int!) { coordinationCase(id: $id) { id } }",
+        lambda s: {"id": s["case_id"]},
+    ),
+    "coordinationCases": (
+        "query($id: Int) { coordinationCases(orgId: $id) { edges { cursor } } }",
+        lambda s: {"id": s["org_id"]},
+    ),
+    "caseStats": (
+        "query($id: Int, $a: Date!, $b: Date!) { caseStats(orgId: $id, fromDate: $a, "
+        "toDate: $b) { opened } }",
+        lambda s: {"id": s["org_id"], "a": days(-30), "b": days(0)},
+    ),
+    "addJointMembership": (
+        "mutation($p: Int!, $e: Int!) { addJointMembership(parkId: $p, kind: ASSOCIATION, "
+        'name: "x", enterpriseId: $e) { errors { code } } }',
+        lambda s: {"p": s["org_id"], "e": s["share_enterprise_id"]},
+    ),
+    "endJointMembership": (
+        "mutation($id: Int!) { endJointMembership(id: $id) { errors { code } } }",
+        lambda s: {"id": s["membership_id"]},
+    ),
+    "createJointRota": (
+        'mutation($p: Int!, $m: Int!) { createJointRota(parkId: $p, startMonth: "2026-01", '
+        "chairIds: [$m]) { errors { code } } }",
+        lambda s: {"p": s["org_id"], "m": s["membership_id"]},
+    ),
+    "skipRotaMonth": (
+        'mutation($id: Int!) { skipRotaMonth(rotaId: $id, month: "2026-02", reason: "x") '
+        "{ errors { code } } }",
+        lambda s: {"id": s["rota_id"]},
+    ),
+    "swapRotaMonths": (
+        'mutation($id: Int!) { swapRotaMonths(rotaId: $id, month: "2026-02", '
+        'otherMonth: "2026-03", reason: "x") { errors { code } } }',
+        lambda s: {"id": s["rota_id"]},
+    ),
+    "createJointMeeting": (
+        "mutation($p: Int!, $d: Date!) { createJointMeeting(parkId: $p, heldOn: $d, "
+        'title: "x") { errors { code } } }',
+        lambda s: {"p": s["org_id"], "d": days(0)},
+    ),
+    "raiseCase": (
+        "mutation($p: Int!, $e: Int!) { raiseCase(input: {parkId: $p, category: PERMITS, "
+        'title: "x", raisedBy: ENTERPRISE, enterpriseId: $e}) { errors { code } } }',
+        lambda s: {"p": s["org_id"], "e": s["share_enterprise_id"]},
+    ),
+    "putCaseOnAgenda": (
+        "mutation($id: Int!, $m: Int!) { putCaseOnAgenda(id: $id, meetingId: $m) "
+        "{ errors { code } } }",
+        lambda s: {"id": s["case_id"], "m": s["meeting_id"]},
+    ),
+    "assignCase": (
+        'mutation($id: Int!) { assignCase(id: $id, assignee: "x") { errors { code } } }',
+        lambda s: {"id": s["case_id"]},
+    ),
+    "addCaseNote": (
+        'mutation($id: Int!) { addCaseNote(id: $id, text: "x") { errors { code } } }',
+        lambda s: {"id": s["case_id"]},
+    ),
+    "closeCase": (
+        'mutation($id: Int!) { closeCase(id: $id, outcome: "x") { errors { code } } }',
+        lambda s: {"id": s["case_id"]},
     ),
     "setParkSite": (
         "mutation($id: Int!) { setParkSite(enterpriseId: $id, xM: 1, yM: 2) { errors { code } } }",

@@ -22,6 +22,7 @@ from app.db.repositories.enterprises import (
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
+from app.db.repositories.joint import SqlJointRepository
 from app.db.repositories.lending import SqlLendingRepository
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
@@ -79,6 +80,7 @@ class SqlUnitOfWork:
         self.sharing = SqlShareRepository(s)
         self.capacity = SqlCapacityRepository(s)
         self.lending = SqlLendingRepository(s)
+        self.joint = SqlJointRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

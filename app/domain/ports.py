@@ -21,7 +21,12 @@ from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
-from app.domain.sharing.ports import CapacityRepository, LendingRepository, ShareRepository
+from app.domain.sharing.ports import (
+    CapacityRepository,
+    JointRepository,
+    LendingRepository,
+    ShareRepository,
+)
 
 
 class AuditRepository(Protocol):
@@ -97,3 +102,6 @@ class UnitOfWork(Protocol):
 
     @property
     def lending(self) -> LendingRepository: ...
+
+    @property
+    def joint(self) -> JointRepository: ...

@@ -23,19 +23,27 @@ from app.graphql.mutations import OrgMutations
 from app.graphql.pipeline_mutations import PipelineMutations
 from app.graphql.pipeline_queries import PipelineQueries
 from app.graphql.queries import OrgQueries
+from app.graphql.sharing_joint import JointMutations, JointQueries
 from app.graphql.sharing_mutations import SharingMutations
 from app.graphql.sharing_queries import SharingQueries
 from app.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, SharingQueries):
+class Query(
+    OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, SharingQueries, JointQueries
+):
     pass
 
 
 @strawberry.type
 class Mutation(
-    OrgMutations, EnterpriseMutations, MemberMutations, PipelineMutations, SharingMutations
+    OrgMutations,
+    EnterpriseMutations,
+    MemberMutations,
+    PipelineMutations,
+    SharingMutations,
+    JointMutations,
 ):
     pass
 

@@ -1,6 +1,7 @@
-"""order sharing: share_requests, share_invitees, share_offers, share_allocations,
-share_deliveries, capacity_notices, capacity_sites, worker_loan_requests, worker_loan_offers,
-worker_loans
+"""order sharing and the joint mechanism: share_requests, share_invitees, share_offers,
+share_allocations, share_deliveries, capacity_notices, capacity_sites, worker_loan_requests,
+worker_loan_offers, worker_loans, joint_memberships, joint_rotas, joint_rota_changes,
+joint_meetings, case_records, case_notes
 
 Revision ID: 0009
 Revises: 0004
@@ -370,9 +371,171 @@ def upgrade() -> None:
             "ix_worker_loans_worker", ["lender_id", "worker_ref", "start_on"], unique=False
         )
 
+    op.create_table(
+        "joint_rotas",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("park_id", _ID, nullable=False),
+        sa.Column("start_month", sa.String(length=7), nullable=False),
+        sa.Column("chair_ids", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["park_id"], ["orgs.id"], name=op.f("fk_joint_rotas_park_id_orgs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_joint_rotas")),
+    )
+    with op.batch_alter_table("joint_rotas", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_joint_rotas_park_id"), ["park_id"], unique=False)
+
+    op.create_table(
+        "joint_memberships",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("park_id", _ID, nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("branch_id", _ID, nullable=True),
+        sa.Column("enterprise_id", _ID, nullable=True),
+        sa.Column("joined_on", sa.Date(), nullable=False),
+        sa.Column("left_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["branch_id"], ["orgs.id"], name=op.f("fk_joint_memberships_branch_id_orgs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_joint_memberships_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["park_id"], ["orgs.id"], name=op.f("fk_joint_memberships_park_id_orgs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_joint_memberships")),
+    )
+    with op.batch_alter_table("joint_memberships", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_joint_memberships_park_id"), ["park_id"], unique=False)
+
+    op.create_table(
+        "joint_rota_changes",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("rota_id", _ID, nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("other_month", sa.String(length=7), nullable=True),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["rota_id"], ["joint_rotas.id"], name=op.f("fk_joint_rota_changes_rota_id_joint_rotas")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_joint_rota_changes")),
+    )
+    with op.batch_alter_table("joint_rota_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_joint_rota_changes_rota_id"), ["rota_id"], unique=False
+        )
+
+    op.create_table(
+        "joint_meetings",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("park_id", _ID, nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("chair_membership_id", _ID, nullable=True),
+        sa.Column("notes", sa.String(length=2000), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["chair_membership_id"],
+            ["joint_memberships.id"],
+            name=op.f("fk_joint_meetings_chair_membership_id_joint_memberships"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["park_id"], ["orgs.id"], name=op.f("fk_joint_meetings_park_id_orgs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_joint_meetings")),
+    )
+    with op.batch_alter_table("joint_meetings", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_joint_meetings_park_id_held_on", ["park_id", "held_on"], unique=False
+        )
+
+    op.create_table(
+        "case_records",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("park_id", _ID, nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.String(length=2000), nullable=True),
+        sa.Column("raised_by", sa.String(length=16), nullable=False),
+        sa.Column("raised_by_enterprise_id", _ID, nullable=True),
+        sa.Column("raised_by_member_id", _ID, nullable=True),
+        sa.Column("raised_by_branch_id", _ID, nullable=True),
+        sa.Column("opened_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("meeting_id", _ID, nullable=True),
+        sa.Column("assignee", sa.String(length=100), nullable=True),
+        sa.Column("outcome", sa.String(length=2000), nullable=True),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["joint_meetings.id"],
+            name=op.f("fk_case_records_meeting_id_joint_meetings"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["park_id"], ["orgs.id"], name=op.f("fk_case_records_park_id_orgs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["raised_by_branch_id"],
+            ["orgs.id"],
+            name=op.f("fk_case_records_raised_by_branch_id_orgs"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["raised_by_enterprise_id"],
+            ["enterprises.id"],
+            name=op.f("fk_case_records_raised_by_enterprise_id_enterprises"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["raised_by_member_id"],
+            ["members.id"],
+            name=op.f("fk_case_records_raised_by_member_id_members"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_records")),
+    )
+    with op.batch_alter_table("case_records", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_case_records_meeting_id"), ["meeting_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_case_records_park_id_opened_on", ["park_id", "opened_on"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_case_records_raised_by_enterprise_id"),
+            ["raised_by_enterprise_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "case_notes",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("case_id", _ID, nullable=False),
+        sa.Column("text", sa.String(length=2000), nullable=False),
+        sa.Column("author", sa.String(length=100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_records.id"], name=op.f("fk_case_notes_case_id_case_records")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_notes")),
+    )
+    with op.batch_alter_table("case_notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_notes_case_id"), ["case_id"], unique=False)
+
 
 def downgrade() -> None:
     for table in (
+        "case_notes",
+        "case_records",
+        "joint_meetings",
+        "joint_rota_changes",
+        "joint_memberships",
+        "joint_rotas",
         "worker_loans",
         "worker_loan_offers",
         "worker_loan_requests",

@@ -224,3 +224,94 @@ class WorkerLoanRow(Base):
     end_on: Mapped[dt.date]
     days: Mapped[int]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class JointMembershipRow(Base):
+    """A branch secretary of the joint conference or a firm of the enterprise association."""
+
+    __tablename__ = "joint_memberships"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    park_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"))
+    joined_on: Mapped[dt.date]
+    left_on: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class JointRotaRow(Base):
+    """The chairs of the monthly joint meeting in rotation order, from a start month."""
+
+    __tablename__ = "joint_rotas"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    park_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    start_month: Mapped[str] = mapped_column(sa.String(7))
+    chair_ids: Mapped[list[int]] = mapped_column(sa.JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class JointRotaChangeRow(Base):
+    __tablename__ = "joint_rota_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    rota_id: Mapped[int] = mapped_column(sa.ForeignKey("joint_rotas.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    month: Mapped[str] = mapped_column(sa.String(7))
+    other_month: Mapped[str | None] = mapped_column(sa.String(7))
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class JointMeetingRow(Base):
+    __tablename__ = "joint_meetings"
+    __table_args__ = (sa.Index("ix_joint_meetings_park_id_held_on", "park_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    park_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    held_on: Mapped[dt.date]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    chair_membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("joint_memberships.id"))
+    notes: Mapped[str | None] = mapped_column(sa.String(2000))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CaseRecordRow(Base):
+    """A problem raised by a firm, a member or a branch, coordinated until closed."""
+
+    __tablename__ = "case_records"
+    __table_args__ = (sa.Index("ix_case_records_park_id_opened_on", "park_id", "opened_on"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    park_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    category: Mapped[str] = mapped_column(sa.String(32))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str | None] = mapped_column(sa.String(2000))
+    raised_by: Mapped[str] = mapped_column(sa.String(16))
+    raised_by_enterprise_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("enterprises.id"), index=True
+    )
+    raised_by_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
+    raised_by_branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))
+    opened_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(sa.String(16))
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("joint_meetings.id"), index=True)
+    assignee: Mapped[str | None] = mapped_column(sa.String(100))
+    outcome: Mapped[str | None] = mapped_column(sa.String(2000))
+    closed_on: Mapped[dt.date | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CaseNoteRow(Base):
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_records.id"), index=True)
+    text: Mapped[str] = mapped_column(sa.String(2000))
+    author: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from app.domain.pagination import Page, PageRequest
 from app.domain.sharing.capacity_model import CapacityNotice, NoticeStatus, Site
+from app.domain.sharing.joint_model import Case, CaseCategory, Meeting, Membership, Rota
 from app.domain.sharing.lending_model import Loan, LoanOffer, LoanOfferStatus, LoanRequest
 from app.domain.sharing.model import Allocation, Delivery, Offer, ShareRequest
 
@@ -141,3 +142,55 @@ class LendingRepository(Protocol):
         ...
 
     async def add_loans(self, rows: list[dict[str, Any]], *, now: dt.datetime) -> None: ...
+
+
+class JointRepository(Protocol):
+    async def add_membership(self, *, fields: dict[str, Any], now: dt.datetime) -> Membership: ...
+
+    async def get_membership(self, membership_id: int) -> Membership | None: ...
+
+    async def memberships_of(
+        self, park_id: int, *, active_on: dt.date | None
+    ) -> list[Membership]: ...
+
+    async def end_membership(self, membership_id: int, left_on: dt.date) -> Membership: ...
+
+    async def add_rota(self, *, fields: dict[str, Any], now: dt.datetime) -> Rota: ...
+
+    async def get_rota(self, rota_id: int, *, lock: bool = False) -> Rota | None: ...
+
+    async def rota_for_month(self, park_id: int, month: str) -> Rota | None: ...
+
+    async def add_rota_change(
+        self, rota_id: int, *, fields: dict[str, Any], now: dt.datetime
+    ) -> None: ...
+
+    async def add_meeting(self, *, fields: dict[str, Any], now: dt.datetime) -> Meeting: ...
+
+    async def get_meeting(self, meeting_id: int) -> Meeting | None: ...
+
+    async def meetings(self, path: str, *, page: PageRequest) -> Page[Meeting]: ...
+
+    async def add_case(self, *, fields: dict[str, Any], now: dt.datetime) -> Case: ...
+
+    async def get_case(self, case_id: int, *, lock: bool = False) -> Case | None: ...
+
+    async def update_case(
+        self, case_id: int, *, changes: dict[str, Any], now: dt.datetime
+    ) -> Case: ...
+
+    async def add_note(self, case_id: int, *, text: str, author: str, now: dt.datetime) -> None: ...
+
+    async def cases(
+        self,
+        path: str,
+        *,
+        category: str | None,
+        status: str | None,
+        enterprise_id: int | None,
+        page: PageRequest,
+    ) -> Page[Case]: ...
+
+    async def case_dates(
+        self, path: str, *, start: dt.date, end: dt.date
+    ) -> list[tuple[CaseCategory, dt.date, dt.date | None]]: ...

@@ -16,6 +16,17 @@ from app.domain.sharing.capacity_model import (
     Site,
     Suggestion,
 )
+from app.domain.sharing.joint_model import (
+    Case,
+    CaseCategory,
+    CaseStatus,
+    Meeting,
+    Membership,
+    MembershipKind,
+    RaisedBy,
+    Rota,
+    RotaChangeKind,
+)
 from app.domain.sharing.lending_model import (
     WORKERS_MAX,
     Loan,
@@ -469,3 +480,220 @@ class LoanOfferCreate(Strict):
     workers: list[WorkerIn] = Field(min_length=1, max_length=WORKERS_MAX)
     start_on: dt.date | None = Field(default=None, description="Default: the request's.")
     end_on: dt.date | None = Field(default=None, description="Default: the request's.")
+
+
+class MembershipOut(BaseModel):
+    id: int
+    park_id: int
+    kind: MembershipKind = Field(description="secretary (联席会) or association (联谊会).")
+    name: str
+    branch_id: int | None
+    enterprise_id: int | None
+    joined_on: dt.date
+    left_on: dt.date | None
+
+    @classmethod
+    def of(cls, m: Membership) -> MembershipOut:
+        return cls(
+            id=m.id,
+            park_id=m.park_id,
+            kind=m.kind,
+            name=m.name,
+            branch_id=m.branch_id,
+            enterprise_id=m.enterprise_id,
+            joined_on=m.joined_on,
+            left_on=m.left_on,
+        )
+
+
+class MembershipCreate(Strict):
+    park_id: Id
+    kind: MembershipKind
+    name: str = Field(min_length=1, max_length=100, examples=["陈书记"])
+    branch_id: Id | None = Field(default=None, description="For a secretary.")
+    enterprise_id: Id | None = Field(default=None, description="For an association firm.")
+    joined_on: dt.date | None = None
+
+
+class MembershipEnd(Strict):
+    left_on: dt.date | None = None
+
+
+class RotaChangeOut(BaseModel):
+    id: int
+    kind: RotaChangeKind
+    month: str
+    other_month: str | None
+    reason: str
+
+
+class RotaOut(BaseModel):
+    id: int
+    park_id: int
+    start_month: str
+    chair_ids: list[int] = Field(description="Memberships in rotation order.")
+    changes: list[RotaChangeOut]
+
+    @classmethod
+    def of(cls, r: Rota) -> RotaOut:
+        return cls(
+            id=r.id,
+            park_id=r.park_id,
+            start_month=r.start_month,
+            chair_ids=r.chair_ids,
+            changes=[
+                RotaChangeOut(
+                    id=c.id, kind=c.kind, month=c.month, other_month=c.other_month, reason=c.reason
+                )
+                for c in r.changes
+            ],
+        )
+
+
+class RotaCreate(Strict):
+    park_id: Id
+    start_month: str = Field(min_length=7, max_length=7, examples=["2026-01"])
+    chair_ids: list[Id] = Field(min_length=1, max_length=24)
+
+
+class RotaSkip(Strict):
+    month: str = Field(min_length=7, max_length=7, examples=["2026-02"])
+    reason: str = Field(min_length=1, max_length=300, examples=["春节停产，顺延"])
+
+
+class RotaSwap(Strict):
+    month: str = Field(min_length=7, max_length=7)
+    other_month: str = Field(min_length=7, max_length=7)
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class ChairSlotOut(BaseModel):
+    month: str
+    membership_id: int
+    note: str | None = Field(description="Why it differs from plain rotation.")
+
+
+class ScheduleOut(BaseModel):
+    rota: RotaOut
+    months: list[ChairSlotOut]
+
+
+class MeetingOut(BaseModel):
+    id: int
+    park_id: int
+    held_on: dt.date
+    title: str
+    chair_membership_id: int | None
+    notes: str | None
+
+    @classmethod
+    def of(cls, m: Meeting) -> MeetingOut:
+        return cls(
+            id=m.id,
+            park_id=m.park_id,
+            held_on=m.held_on,
+            title=m.title,
+            chair_membership_id=m.chair_membership_id,
+            notes=m.notes,
+        )
+
+
+class MeetingCreate(Strict):
+    park_id: Id
+    held_on: dt.date
+    title: str = Field(min_length=1, max_length=200, examples=["十一月双联工作会议"])
+    notes: str | None = Field(default=None, max_length=2000)
+    chair_membership_id: Id | None = Field(
+        default=None, description="Default: the rota's chair for that month."
+    )
+
+
+class CaseNoteOut(BaseModel):
+    id: int
+    text: str
+    author: str
+    created_at: dt.datetime
+
+
+class CaseOut(BaseModel):
+    id: int
+    park_id: int
+    category: CaseCategory
+    title: str
+    description: str | None
+    raised_by: RaisedBy
+    raised_by_enterprise_id: int | None
+    raised_by_member_id: int | None
+    raised_by_branch_id: int | None
+    opened_on: dt.date
+    status: CaseStatus
+    meeting_id: int | None
+    assignee: str | None
+    outcome: str | None
+    closed_on: dt.date | None
+    days_to_close: int | None
+    notes: list[CaseNoteOut]
+    version: int
+
+    @classmethod
+    def of(cls, c: Case) -> CaseOut:
+        return cls(
+            id=c.id,
+            park_id=c.park_id,
+            category=c.category,
+            title=c.title,
+            description=c.description,
+            raised_by=c.raised_by,
+            raised_by_enterprise_id=c.raised_by_enterprise_id,
+            raised_by_member_id=c.raised_by_member_id,
+            raised_by_branch_id=c.raised_by_branch_id,
+            opened_on=c.opened_on,
+            status=c.status,
+            meeting_id=c.meeting_id,
+            assignee=c.assignee,
+            outcome=c.outcome,
+            closed_on=c.closed_on,
+            days_to_close=c.days_to_close,
+            notes=[
+                CaseNoteOut(id=n.id, text=n.text, author=n.author, created_at=n.created_at)
+                for n in c.notes
+            ],
+            version=c.version,
+        )
+
+
+class CaseCreate(Strict):
+    category: CaseCategory
+    title: str = Field(min_length=1, max_length=200, examples=["拖欠工资纠纷"])
+    raised_by: RaisedBy = RaisedBy.ENTERPRISE
+    park_id: Id | None = Field(default=None, description="Default for a contact: their park.")
+    description: str | None = Field(default=None, max_length=2000)
+    enterprise_id: Id | None = None
+    member_id: Id | None = None
+    branch_id: Id | None = None
+    opened_on: dt.date | None = None
+
+
+class CaseAgenda(Strict):
+    meeting_id: Id
+
+
+class CaseAssign(Strict):
+    assignee: str = Field(min_length=1, max_length=100)
+
+
+class CaseNoteCreate(Strict):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class CaseClose(Strict):
+    outcome: str = Field(min_length=1, max_length=2000)
+    closed_on: dt.date | None = None
+
+
+class CategoryCountOut(BaseModel):
+    category: CaseCategory
+    opened: int
+    closed: int
+    median_days_to_close: float | None
+    mean_days_to_close: float | None

@@ -471,6 +471,11 @@ SHARING_GRAPHQL: dict[str, tuple[str, Any]] = {
         'mutation($id: Int!) { closeCase(id: $id, outcome: "x") { errors { code } } }',
         lambda s: {"id": s["case_id"]},
     ),
+    "sharingAnalytics": (
+        "query($id: Int, $a: Date!, $b: Date!) { sharingAnalytics(orgId: $id, fromDate: $a, "
+        "toDate: $b) { batches } }",
+        lambda s: {"id": s["org_id"], "a": days(-30), "b": days(0)},
+    ),
     "setParkSite": (
         "mutation($id: Int!) { setParkSite(enterpriseId: $id, xM: 1, yM: 2) { errors { code } } }",
         lambda s: {"id": s["enterprise_id"]},

@@ -23,6 +23,7 @@ from app.graphql.mutations import OrgMutations
 from app.graphql.pipeline_mutations import PipelineMutations
 from app.graphql.pipeline_queries import PipelineQueries
 from app.graphql.queries import OrgQueries
+from app.graphql.sharing_analytics import SharingAnalyticsQueries
 from app.graphql.sharing_joint import JointMutations, JointQueries
 from app.graphql.sharing_mutations import SharingMutations
 from app.graphql.sharing_queries import SharingQueries
@@ -31,7 +32,13 @@ from app.settings import Settings
 
 @strawberry.type
 class Query(
-    OrgQueries, EnterpriseQueries, MemberQueries, PipelineQueries, SharingQueries, JointQueries
+    OrgQueries,
+    EnterpriseQueries,
+    MemberQueries,
+    PipelineQueries,
+    SharingQueries,
+    JointQueries,
+    SharingAnalyticsQueries,
 ):
     pass
 

@@ -189,3 +189,26 @@ class SqlLendingRepository:
     async def add_loans(self, rows: list[dict[str, Any]], *, now: dt.datetime) -> None:
         if rows:
             await self.s.execute(sa.insert(_L), [{**r, "created_at": now} for r in rows])
+
+    async def loan_totals(
+        self, path: str, *, start: dt.date, end: dt.date
+    ) -> tuple[int, int, int, int, int]:
+        """Loans starting in [start, end] under ``path``: loans, distinct workers, worker-days,
+        distinct lending firms, distinct borrowing firms."""
+        lo, hi = subtree_bounds(path)
+        base = (
+            sa.select(_L.lender_id, _L.worker_ref, _L.borrower_id, _L.days)
+            .join(OrgRow, OrgRow.id == _L.org_id)
+            .where(OrgRow.path >= lo, OrgRow.path < hi, _L.start_on >= start, _L.start_on <= end)
+            .subquery()
+        )
+        workers = sa.select(base.c.lender_id, base.c.worker_ref).distinct().subquery()
+        stmt = sa.select(
+            sa.select(sa.func.count()).select_from(base).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(workers).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.sum(base.c.days), 0)).scalar_subquery(),
+            sa.select(sa.func.count(sa.distinct(base.c.lender_id))).scalar_subquery(),
+            sa.select(sa.func.count(sa.distinct(base.c.borrower_id))).scalar_subquery(),
+        )
+        n, w, wd, lenders, borrowers = (await self.s.execute(stmt)).one()
+        return int(n), int(w), int(wd), int(lenders), int(borrowers)

@@ -311,3 +311,59 @@ class SqlShareRepository:
         for r in await self.s.execute(stmt):
             out[r.allocation_id].append(to_delivery(r))
         return out
+
+    async def delivery_totals(
+        self, path: str, *, start: dt.date, end: dt.date
+    ) -> list[tuple[str, str, dt.date, str, bool, int, int, int]]:
+        """Per process, unit, day, quality and punctuality: batches, quantity and value (fen)
+        of deliveries dated in [start, end] on requests posted under ``path``."""
+        lo, hi = subtree_bounds(path)
+        d = ShareDeliveryRow
+        stmt = (
+            sa.select(
+                _R.process,
+                _R.unit,
+                d.delivered_on,
+                d.quality,
+                d.on_time,
+                sa.func.count(),
+                sa.func.sum(d.quantity),
+                sa.func.sum(d.quantity * _A.unit_price_fen),
+            )
+            .join(_A, _A.id == d.allocation_id)
+            .join(_R, _R.id == _A.request_id)
+            .join(OrgRow, OrgRow.id == _R.org_id)
+            .where(
+                OrgRow.path >= lo, OrgRow.path < hi, d.delivered_on >= start, d.delivered_on <= end
+            )
+            .group_by(_R.process, _R.unit, d.delivered_on, d.quality, d.on_time)
+        )
+        return [
+            (p, u, day, q, bool(t), int(n), int(qty or 0), int(val or 0))
+            for p, u, day, q, t, n, qty, val in (await self.s.execute(stmt)).all()
+        ]
+
+    async def firms_helped(self, path: str, *, start: dt.date, end: dt.date) -> tuple[int, int]:
+        """Distinct requesting firms and distinct receiving firms with a passed delivery dated
+        in [start, end], on requests posted under ``path``."""
+        lo, hi = subtree_bounds(path)
+        d = ShareDeliveryRow
+        stmt = (
+            sa.select(
+                sa.func.count(sa.distinct(_R.enterprise_id)),
+                sa.func.count(sa.distinct(_A.enterprise_id)),
+            )
+            .select_from(d)
+            .join(_A, _A.id == d.allocation_id)
+            .join(_R, _R.id == _A.request_id)
+            .join(OrgRow, OrgRow.id == _R.org_id)
+            .where(
+                OrgRow.path >= lo,
+                OrgRow.path < hi,
+                d.delivered_on >= start,
+                d.delivered_on <= end,
+                d.quality == "passed",
+            )
+        )
+        helped, helping = (await self.s.execute(stmt)).one()
+        return int(helped or 0), int(helping or 0)

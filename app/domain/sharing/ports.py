@@ -67,6 +67,12 @@ class ShareRepository(Protocol):
 
     async def deliveries_of(self, allocation_ids: list[int]) -> dict[int, list[Delivery]]: ...
 
+    async def delivery_totals(
+        self, path: str, *, start: dt.date, end: dt.date
+    ) -> list[tuple[str, str, dt.date, str, bool, int, int, int]]: ...
+
+    async def firms_helped(self, path: str, *, start: dt.date, end: dt.date) -> tuple[int, int]: ...
+
 
 class CapacityRepository(Protocol):
     async def get(self, notice_id: int, *, lock: bool = False) -> CapacityNotice | None: ...
@@ -142,6 +148,10 @@ class LendingRepository(Protocol):
         ...
 
     async def add_loans(self, rows: list[dict[str, Any]], *, now: dt.datetime) -> None: ...
+
+    async def loan_totals(
+        self, path: str, *, start: dt.date, end: dt.date
+    ) -> tuple[int, int, int, int, int]: ...
 
 
 class JointRepository(Protocol):

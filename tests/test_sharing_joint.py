@@ -270,3 +270,34 @@ async def test_cases_from_raising_to_closing_and_counts(world, client, container
     ).json()["data"]["coordinationCase"]
     assert data == {"status": "CLOSED", "daysToClose": 7, "notes": [{"text": "已约谈双方"}]}
     assert today() - dt.timedelta(days=3) == dt.date.fromisoformat(days(-3))
+
+
+async def test_rota_schedule_bounds_and_contact_cases_stay_in_their_park(world, client):
+    chair = await secretary(world, client, "书记")
+    rota = await _rota(client, world, "2026-01", [chair])
+    url = f"/api/v1/joint-rotas/{rota['id']}/schedule"
+    coord = coordinator(world)
+    for params, code in (
+        ({"from_month": "2026-13"}, "joint.month_invalid"),
+        ({"from_month": "9999-01"}, "joint.months_out_of_range"),
+        ({"months": 37}, "joint.months_out_of_range"),
+    ):
+        r = await client.get(url, headers=coord, params=params)
+        assert r.status_code == 400 and r.json()["code"] == code, r.text
+        assert r.json()["errors"][0]["parameter"] in {"from_month", "months"}
+    r = await client.get(url, headers=coord, params={"from_month": "2025-11", "months": 4})
+    assert [s["month"] for s in r.json()["months"]] == ["2026-01", "2026-02"]
+    firm = await make_enterprise(world, client, 8900)
+    r = await client.post(
+        "/api/v1/cases",
+        headers=contact(world, firm["id"]),
+        json={"category": "services", "title": "x", "park_id": world.ids["other_park"]},
+    )
+    assert r.status_code == 404
+    elsewhere = await make_enterprise(world, client, 8901, org="community")
+    r = await client.post(
+        "/api/v1/cases",
+        headers=contact(world, elsewhere["id"], org="community"),
+        json={"category": "services", "title": "x"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "joint.not_a_park"

@@ -84,12 +84,18 @@ async def raise_case(uow: UnitOfWork, actor: Principal, *, new: NewCase) -> Case
                 params={"id": new.enterprise_id},
                 fields=[FieldError("enterprise.not_found", pointer="/enterprise_id")],
             )
-        park_id = new.park_id if new.park_id is not None else ent.org_id
-        park = await uow.orgs.get(park_id, lock=True)
-        if park is None or park.id != ent.org_id or park.kind not in PARK_KINDS:
+        if new.park_id not in (None, ent.org_id):
+            raise NotFound(
+                "org.not_found",
+                params={"id": new.park_id},
+                fields=[FieldError("org.not_found", pointer="/park_id")],
+            )
+        park = await uow.orgs.get(ent.org_id, lock=True)
+        assert park is not None  # an enterprise's host org exists (foreign key)
+        if park.kind not in PARK_KINDS:
             raise RuleViolation(
                 "joint.not_a_park",
-                params={"kind": park.kind.value if park else "-"},
+                params={"kind": park.kind.value},
                 fields=[FieldError("joint.not_a_park", pointer="/park_id")],
             )
         fields["raised_by_enterprise_id"] = ent.id

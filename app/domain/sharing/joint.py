@@ -17,6 +17,7 @@ from app.domain.ports import UnitOfWork
 from app.domain.sharing import messages as _messages  # noqa: F401  (registers error texts)
 from app.domain.sharing.joint_model import (
     ROTA_CHAIRS_MAX,
+    ROTA_HORIZON_MONTHS,
     SCHEDULE_MONTHS_MAX,
     ChairSlot,
     Meeting,
@@ -241,7 +242,7 @@ async def change_rota(
     why = _text(reason, pointer="/reason", required=True, limit=300)
     start = month_index(parse_month(rota.start_month, pointer="/month"))
     a = month_index(parse_month(month, pointer="/month"))
-    if a < start:
+    if a < start or a >= start + ROTA_HORIZON_MONTHS:
         raise RuleViolation(
             "joint.month_before_rota",
             params={"start": rota.start_month},
@@ -254,7 +255,7 @@ async def change_rota(
                 fields=[FieldError("joint.swap_needs_two_months", pointer="/other_month")],
             )
         b = month_index(parse_month(other_month, pointer="/other_month"))
-        if b < start or b == a:
+        if b < start or b == a or b >= start + ROTA_HORIZON_MONTHS:
             raise RuleViolation(
                 "joint.swap_needs_two_months",
                 fields=[FieldError("joint.swap_needs_two_months", pointer="/other_month")],
@@ -302,8 +303,22 @@ async def rota_schedule(
             params={"max": SCHEDULE_MONTHS_MAX},
             fields=[FieldError("joint.months_out_of_range", parameter="months")],
         )
-    start = first or month_of(uow.clock.today())
-    return rota, schedule(rota, first=start, months=months)
+    first_month = first or month_of(uow.clock.today())
+    try:
+        lo = month_index(parse_month(first_month, pointer=""))
+    except InvalidInput:
+        raise InvalidInput(
+            "joint.month_invalid",
+            params={"value": first_month[:20]},
+            fields=[FieldError("joint.month_invalid", parameter="from_month")],
+        ) from None
+    if lo >= month_index(parse_month(rota.start_month, pointer="")) + ROTA_HORIZON_MONTHS:
+        raise InvalidInput(
+            "joint.months_out_of_range",
+            params={"max": SCHEDULE_MONTHS_MAX},
+            fields=[FieldError("joint.months_out_of_range", parameter="from_month")],
+        )
+    return rota, schedule(rota, first=first_month, months=months)
 
 
 async def create_meeting(

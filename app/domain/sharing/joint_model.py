@@ -13,6 +13,7 @@ from app.domain.errors import FieldError, InvalidInput
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SCHEDULE_MONTHS_MAX = 36
+ROTA_HORIZON_MONTHS = 1200  # a rota is read and changed within a hundred years of its start
 ROTA_CHAIRS_MAX = 24
 
 

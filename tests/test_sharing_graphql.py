@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.member_fixtures import make_member
 from tests.sharing_fixtures import contact, coordinator, days, firms
 
 REQUEST_FIELDS = (
@@ -159,3 +160,106 @@ async def test_share_flow_over_graphql_agrees_with_rest(world, client):
         "{ shareRequests { edges { node { id status } } } }",
     )
     assert [e["node"]["id"] for e in listed["shareRequests"]["edges"]] == [req_id]
+
+
+async def test_lending_rota_and_member_case_over_graphql(world, client):
+    borrower, lender = await firms(world, client, 2, start=7750)
+    coord = coordinator(world)
+    data = await gql(
+        client,
+        contact(world, borrower["id"]),
+        'mutation($a: Date!, $b: Date!) { requestWorkers(input: {skill: "修坯", '
+        "workersNeeded: 1, startOn: $a, endOn: $b}) { workerLoan { id status } errors { code } } }",
+        a=days(1),
+        b=days(5),
+    )
+    loan_id = data["requestWorkers"]["workerLoan"]["id"]
+    data = await gql(
+        client,
+        contact(world, lender["id"]),
+        "mutation($id: Int!) { offerWorkers(workerLoanId: $id, input: {workers: "
+        '[{ref: "L-7", name: "黄师傅"}]}) { workerLoan { offers { id } } errors { code } } }',
+        id=loan_id,
+    )
+    offer_id = data["offerWorkers"]["workerLoan"]["offers"][0]["id"]
+    data = await gql(
+        client,
+        coord,
+        "mutation($id: Int!, $o: Int!) { confirmWorkerOffer(workerLoanId: $id, offerId: $o) "
+        "{ workerLoan { status loans { workerRef lenderId borrowerId days } } errors { code } } }",
+        id=loan_id,
+        o=offer_id,
+    )
+    confirmed = data["confirmWorkerOffer"]["workerLoan"]
+    assert confirmed["status"] == "FILLED"
+    assert confirmed["loans"] == [
+        {"workerRef": "L-7", "lenderId": lender["id"], "borrowerId": borrower["id"], "days": 5}
+    ]
+    rest = (await client.get(f"/api/v1/worker-loans/{loan_id}", headers=coord)).json()
+    assert [x["worker_ref"] for x in rest["loans"]] == ["L-7"] and rest["status"] == "filled"
+
+    # A rota over GraphQL and its schedule agree with REST.
+    chairs = []
+    for name in ("甲", "乙"):
+        data = await gql(
+            client,
+            coord,
+            "mutation($p: Int!, $b: Int!, $n: String!) { addJointMembership(parkId: $p, "
+            "kind: SECRETARY, name: $n, branchId: $b) { membership { id } errors { code } } }",
+            p=world.ids["park"],
+            b=world.ids["branch1"],
+            n=name,
+        )
+        chairs.append(data["addJointMembership"]["membership"]["id"])
+    data = await gql(
+        client,
+        coord,
+        'mutation($p: Int!, $c: [Int!]!) { createJointRota(parkId: $p, startMonth: "2026-01", '
+        "chairIds: $c) { rota { id } errors { code } } }",
+        p=world.ids["park"],
+        c=chairs,
+    )
+    rota_id = data["createJointRota"]["rota"]["id"]
+    await gql(
+        client,
+        coord,
+        'mutation($id: Int!) { skipRotaMonth(rotaId: $id, month: "2026-02", reason: "出差") '
+        "{ errors { code } } }",
+        id=rota_id,
+    )
+    data = await gql(
+        client,
+        coord,
+        'query($id: Int!) { jointRotaSchedule(rotaId: $id, fromMonth: "2026-01", months: 3) '
+        "{ month membershipId } }",
+        id=rota_id,
+    )
+    rest = (
+        await client.get(
+            f"/api/v1/joint-rotas/{rota_id}/schedule",
+            headers=coord,
+            params={"from_month": "2026-01", "months": 3},
+        )
+    ).json()
+    assert (
+        [s["membershipId"] for s in data["jointRotaSchedule"]]
+        == [s["membership_id"] for s in rest["months"]]
+        == [chairs[0], chairs[0], chairs[1]]
+    )
+
+    # A case raised by a member, recorded by staff.
+    member = await make_member(world, client, 31)
+    data = await gql(
+        client,
+        coord,
+        "mutation($p: Int!, $m: Int!) { raiseCase(input: {parkId: $p, category: MONEY_LENDING, "
+        'title: "应急资金拆借", raisedBy: MEMBER, memberId: $m}) '
+        "{ case { raisedBy raisedByMemberId status } errors { code } } }",
+        p=world.ids["park"],
+        m=member["id"],
+    )
+    assert data["raiseCase"]["case"] == {
+        "raisedBy": "MEMBER",
+        "raisedByMemberId": member["id"],
+        "status": "OPEN",
+    }

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.api import ops, problems
+from app.api import oauth, ops, problems
 from app.api.middleware import Metrics, RequestContextMiddleware
 from app.api.v1 import (
     audit,
@@ -22,6 +22,7 @@ from app.api.v1 import (
     members,
     orgs,
     pipeline,
+    sync,
     users,
 )
 from app.container import Container, build_container
@@ -134,6 +135,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         coverage.router,
         members.router,
         pipeline.router,
+        oauth.router,
+        sync.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -32,6 +32,14 @@ from tests.pipeline_fixtures import (
     PIPELINE_QUERIES,
     pipeline_samples,
 )
+from tests.sync_fixtures import (
+    SYNC_ANCHOR_ONLY,
+    SYNC_BODIES,
+    SYNC_GRAPHQL,
+    SYNC_HEADERS,
+    SYNC_QUERIES,
+    sync_samples,
+)
 
 PUBLIC = {
     ("GET", "/healthz"): "liveness probe",
@@ -53,6 +61,7 @@ ANCHOR_ONLY = {
     ("GET", "/api/v1/orgs"): "lists the caller's own subtree",
     ("GET", "/api/v1/users/me"): "the caller's own account",
     ("GET", "/api/v1/members/me"): "the member record linked to the caller's own account",
+    **SYNC_ANCHOR_ONLY,
 }
 
 
@@ -78,6 +87,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples.update(await enterprise_samples(world, client))
     samples.update(await member_samples(world, client))
     samples.update(await pipeline_samples(world, client))
+    samples.update(await sync_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -120,6 +130,7 @@ BODIES: dict[tuple[str, str], Any] = {
 BODIES |= ENTERPRISE_BODIES
 BODIES |= MEMBER_BODIES
 BODIES |= PIPELINE_BODIES
+BODIES |= SYNC_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
@@ -127,11 +138,13 @@ QUERIES: dict[tuple[str, str], Any] = {
     **ENTERPRISE_QUERIES,
     **MEMBER_QUERIES,
     **PIPELINE_QUERIES,
+    **SYNC_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
     **ENTERPRISE_HEADERS,
     **MEMBER_HEADERS,
+    **SYNC_HEADERS,
 }
 
 
@@ -279,6 +292,7 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
     ),
 }
 GRAPHQL_FIELDS |= MEMBER_GRAPHQL
+GRAPHQL_FIELDS |= SYNC_GRAPHQL
 GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
 

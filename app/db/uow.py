@@ -24,6 +24,7 @@ from app.db.repositories.enterprises import (
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
+from app.db.repositories.sync import SqlSyncRepository
 from app.db.session import Database
 from app.domain.clock import Clock
 from app.domain.policy import Policy
@@ -73,6 +74,7 @@ class SqlUnitOfWork:
         self.pipeline = SqlPipelineRepository(s)
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
+        self.sync = SqlSyncRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

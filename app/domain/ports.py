@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from app.domain.accounts.ports import AccountRepository
-from app.domain.audit import AuditEntry
+from app.domain.audit import AuditEntry, AuditItem
 from app.domain.auth.principal import Principal
 from app.domain.clock import Clock
 from app.domain.enterprises.ports import (
@@ -21,6 +21,7 @@ from app.domain.members.ports import MemberRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
+from app.domain.sync.ports import SyncRepository
 
 
 class AuditRepository(Protocol):
@@ -34,6 +35,10 @@ class AuditRepository(Protocol):
         org_id: int | None,
         changes: dict[str, Any] | None = None,
     ) -> None: ...
+
+    async def record_many(self, actor: Principal, items: list[AuditItem]) -> None:
+        """Many entries at once (bulk imports), each reaching the change outbox as ``record``."""
+        ...
 
     async def for_target(
         self, target_type: str, target_id: str, *, page: PageRequest
@@ -83,6 +88,9 @@ class UnitOfWork(Protocol):
 
     @property
     def policy(self) -> Policy: ...
+
+    @property
+    def sync(self) -> SyncRepository: ...
 
     async def commit(self) -> None: ...
 

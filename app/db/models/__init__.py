@@ -17,9 +17,12 @@ from app.db.models.members import (
     PipelineStageRow,
 )
 from app.db.models.orgs import LeaderRow, OrgRow
+from app.db.models.sync import ChangeOutboxRow, ClientExternalIdRow, SyncClientRow
 
 __all__ = [
     "AuditRow",
+    "ChangeOutboxRow",
+    "ClientExternalIdRow",
     "EnterpriseRow",
     "IdempotencyRow",
     "InstructorAssignmentRow",
@@ -33,6 +36,7 @@ __all__ = [
     "PipelineEntryRow",
     "PipelineStageRow",
     "RefreshTokenRow",
+    "SyncClientRow",
     "UserRow",
     "WechatBindTicketRow",
     "WechatIdentityRow",

@@ -21,6 +21,9 @@ class Scope(StrEnum):
     MEMBERS_WRITE = "members:write"
     PII_READ = "pii:read"  # national id and phone numbers unmasked
     SELF = "self"  # a member's own profile and actions
+    SYNC_ADMIN = "sync:admin"  # register and manage machine clients (district administrators)
+    SYNC_WRITE = "sync:write"  # bulk upserts keyed by a machine client's external ids
+    CHANGES_READ = "changes:read"  # the change feed and webhooks of a machine client
 
 
 class Role(StrEnum):
@@ -50,7 +53,7 @@ _ADMIN = frozenset(
 )
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
-    Role.DISTRICT_ADMIN: _ADMIN | {_S.AUDIT_READ},
+    Role.DISTRICT_ADMIN: _ADMIN | {_S.AUDIT_READ, _S.SYNC_ADMIN},
     Role.STREET_ADMIN: _ADMIN,
     Role.PARK_ADMIN: _ADMIN,
     Role.BRANCH_SECRETARY: frozenset(
@@ -77,6 +80,8 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             _S.MEMBERS_READ,
             _S.MEMBERS_WRITE,
             _S.PII_READ,
+            _S.SYNC_WRITE,
+            _S.CHANGES_READ,
         }
     ),
 }

@@ -1,0 +1,201 @@
+"""Roster sync endpoints: machine clients (administrators), bulk upserts and the change feed
+(machine clients). Thin handlers over app.domain.sync."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.api.deps import AppContainer, CurrentPrincipal, ReadUow, WriteUow
+from app.api.problems import language
+from app.api.routing import StrictQueryRoute
+from app.api.v1.responses import problems
+from app.api.v1.schemas.common import Id
+from app.api.v1.schemas.sync import (
+    BatchOut,
+    ClientCreate,
+    ClientOut,
+    ClientsOut,
+    ClientWithSecretOut,
+    FeedOut,
+    SecretRotate,
+    batch_body,
+)
+from app.domain.sync import batch as batch_cases
+from app.domain.sync import clients as client_cases
+from app.domain.sync import feed as feed_cases
+from app.domain.sync.model import IssuedClient
+
+router = APIRouter(prefix="/api/v1", tags=["sync"], route_class=StrictQueryRoute)
+
+_NO_STORE = {"Cache-Control": "no-store"}
+
+MemberBatchIn = batch_body(
+    batch_cases.MEMBER_FIELDS,
+    {
+        "external_id": "DH-000123",
+        "name": "林晓燕",
+        "gender": "female",
+        "birth_date": "1990-01-01",
+        "national_id": "350525199001010012",
+        "join_date": "2015-07-01",
+        "status": "full",
+        "full_member_date": "2016-07-01",
+        "org_external_id": "DH-BRANCH-7",
+    },
+)
+
+
+def _issued(issued: IssuedClient, status: int) -> JSONResponse:
+    out = ClientWithSecretOut(
+        **ClientOut.of(issued.client).model_dump(), client_secret=issued.secret
+    )
+    headers = {**_NO_STORE, "Location": f"/api/v1/sync/clients/{issued.client.id}"}
+    return JSONResponse(out.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+@router.post(
+    "/sync/clients",
+    status_code=201,
+    response_model=ClientWithSecretOut,
+    responses=problems(),
+    summary="Register a machine client",
+)
+async def register_client(
+    body: ClientCreate, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
+) -> Response:
+    """Register a district or street system as a machine client with the scopes it may ask
+    for. The answer carries `client_secret` once; only a keyed hash is stored. Needs
+    `sync:admin` (district administrators)."""
+    issued = await client_cases.register_client(
+        uow, who, org_id=body.org_id, name=body.name, scopes=body.scopes, cipher=c.cipher
+    )
+    return _issued(issued, 201)
+
+
+@router.get(
+    "/sync/clients",
+    response_model=ClientsOut,
+    responses=problems(),
+    summary="List machine clients",
+)
+async def list_clients(who: CurrentPrincipal, uow: ReadUow) -> ClientsOut:
+    """The machine clients registered in your subtree. Needs `sync:admin`."""
+    items = await client_cases.list_clients(uow, who)
+    return ClientsOut(items=[ClientOut.of(x) for x in items])
+
+
+@router.get(
+    "/sync/clients/{client_id}",
+    response_model=ClientOut,
+    responses=problems(),
+    summary="Get a machine client",
+)
+async def get_client(client_id: Id, who: CurrentPrincipal, uow: ReadUow) -> ClientOut:
+    """One machine client (never its secret). Needs `sync:admin`."""
+    return ClientOut.of(await client_cases.get_client(uow, who, client_id=client_id))
+
+
+@router.post(
+    "/sync/clients/{client_id}/secret",
+    response_model=ClientWithSecretOut,
+    responses=problems(),
+    summary="Rotate a machine client's secret",
+)
+async def rotate_secret(
+    client_id: Id, body: SecretRotate, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
+) -> Response:
+    """A new secret, shown once; the current one keeps working for `grace_hours` (default 24,
+    0 ends it at once) so the district system can switch without downtime."""
+    issued = await client_cases.rotate_secret(
+        uow, who, client_id=client_id, grace_hours=body.grace_hours, cipher=c.cipher
+    )
+    return _issued(issued, 200)
+
+
+@router.post(
+    "/sync/clients/{client_id}/deactivate",
+    response_model=ClientOut,
+    responses=problems(),
+    summary="Suspend a machine client",
+)
+async def deactivate_client(client_id: Id, who: CurrentPrincipal, uow: WriteUow) -> ClientOut:
+    """The client gets no new tokens and its sync calls are refused at once (tokens already
+    issued still open nothing: every sync call checks the client is active)."""
+    return ClientOut.of(
+        await client_cases.set_client_active(uow, who, client_id=client_id, active=False)
+    )
+
+
+@router.post(
+    "/sync/clients/{client_id}/activate",
+    response_model=ClientOut,
+    responses=problems(),
+    summary="Resume a machine client",
+)
+async def activate_client(client_id: Id, who: CurrentPrincipal, uow: WriteUow) -> ClientOut:
+    """Undo a suspension."""
+    return ClientOut.of(
+        await client_cases.set_client_active(uow, who, client_id=client_id, active=True)
+    )
+
+
+@router.post(
+    "/sync/members:batch",
+    response_model=BatchOut,
+    responses=problems(409),
+    summary="Create or update members by your external ids",
+)
+async def batch_members(
+    body: MemberBatchIn,  # type: ignore[valid-type]
+    request: Request,
+    who: CurrentPrincipal,
+    uow: WriteUow,
+    c: AppContainer,
+    dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
+) -> Response:
+    """Upsert up to 5,000 members keyed by your `external_id`: a row matches the member
+    mapped to that id, else the member with the same id number (then the mapping is made), else
+    a new member is registered. Each row answers `created`, `updated`, `unchanged` (nothing
+    written: no audit entry, no change in the feed) or `rejected` with problems pointing into
+    the request (`/rows/17/national_id`). A member's org is `org_id` (ours) or
+    `org_external_id` (an org you mapped). Transfers, status and dates change through their
+    own endpoints; a row that differs there is rejected (`sync.field_not_synced`). For sync
+    clients (`sync:write` and `members:write`)."""
+    result = await batch_cases.upsert_members(
+        uow,
+        who,
+        rows=body.rows,  # type: ignore[attr-defined]
+        dry_run=dry_run,
+        cipher=c.cipher,
+    )
+    out = BatchOut.of(result, language(request))
+    return JSONResponse(out.model_dump(mode="json"), headers=_NO_STORE)
+
+
+@router.get(
+    "/changes",
+    response_model=FeedOut,
+    responses=problems(),
+    summary="Follow the change feed",
+)
+async def read_changes(
+    who: CurrentPrincipal,
+    uow: ReadUow,
+    since: Annotated[
+        str | None,
+        Query(
+            description="`next_cursor` of the previous page; omit to start from the beginning.",
+            max_length=512,
+        ),
+    ] = None,
+    limit: Annotated[int, Query(description="Page size, 1–1000.")] = 200,
+) -> FeedOut:
+    """Every create, update, transfer and status change inside your client's subtree, in
+    commit order, from a transactional outbox written with the change itself. Keep the
+    `next_cursor` and pass it as `since`: no change is ever skipped, even one committed late by
+    a slower transaction. Id and phone numbers never appear, only that they changed. For sync
+    clients (`changes:read`); a cursor of another client is a 400."""
+    return FeedOut.of(await feed_cases.read_changes(uow, who, since=since, limit=limit))

@@ -1,0 +1,70 @@
+"""Roster sync: machine clients, their external-id mappings and the change outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, BigId, UTCDateTime, path_type
+
+
+class SyncClientRow(Base):
+    """A district (or street) system allowed to sync: its public ``client_key``, the scopes it
+    may ask for and the keyed hash of its secret (plus the previous one during a rotation)."""
+
+    __tablename__ = "sync_clients"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    scopes: Mapped[list[str]] = mapped_column(sa.JSON)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    previous_secret_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    previous_secret_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ClientExternalIdRow(Base):
+    """A client's own id for one of our records, per entity (org, enterprise, member)."""
+
+    __tablename__ = "client_external_ids"
+    __table_args__ = (
+        sa.UniqueConstraint("client_id", "entity", "external_id"),
+        sa.UniqueConstraint("client_id", "entity", "internal_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("sync_clients.id"))
+    entity: Mapped[str] = mapped_column(sa.String(16))
+    external_id: Mapped[str] = mapped_column(sa.String(100))
+    internal_id: Mapped[int] = mapped_column(sa.BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ChangeOutboxRow(Base):
+    """The transactional outbox behind the change feed and webhooks: one row per audited change
+    of a record that belongs to an organisation, written in the change's own transaction.
+    ``tx`` is the writing transaction's id on PostgreSQL (the commit-safe horizon, see
+    docs/decisions.md); ``changes`` names changed personal fields without their values."""
+
+    __tablename__ = "change_outbox"
+    __table_args__ = (sa.Index("ix_change_outbox_tx_id", "tx", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tx: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    org_id: Mapped[int] = mapped_column(sa.BigInteger)
+    org_path: Mapped[str] = mapped_column(path_type())
+    prev_org_path: Mapped[str | None] = mapped_column(path_type())
+    entity: Mapped[str] = mapped_column(sa.String(32))
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    actor: Mapped[str] = mapped_column(sa.String(100))
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

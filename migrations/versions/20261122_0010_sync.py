@@ -1,0 +1,96 @@
+"""roster sync: sync_clients, client_external_ids and the change_outbox
+
+Revision ID: 0010
+Revises: 0004
+Create Date: 2026-11-22 22:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_PATH = sa.String(length=512).with_variant(sa.String(length=512, collation="C"), "postgresql")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sync_clients",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("client_key", sa.String(length=64), nullable=False),
+        sa.Column("org_id", _ID, nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.Column("secret_hash", sa.String(length=64), nullable=False),
+        sa.Column("previous_secret_hash", sa.String(length=64), nullable=True),
+        sa.Column("previous_secret_expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name=op.f("fk_sync_clients_org_id_orgs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_clients")),
+        sa.UniqueConstraint("client_key", name=op.f("uq_sync_clients_client_key")),
+    )
+    with op.batch_alter_table("sync_clients", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_clients_org_id"), ["org_id"])
+
+    op.create_table(
+        "client_external_ids",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("client_id", _ID, nullable=False),
+        sa.Column("entity", sa.String(length=16), nullable=False),
+        sa.Column("external_id", sa.String(length=100), nullable=False),
+        sa.Column("internal_id", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["sync_clients.id"],
+            name=op.f("fk_client_external_ids_client_id_sync_clients"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_client_external_ids")),
+        sa.UniqueConstraint(
+            "client_id",
+            "entity",
+            "external_id",
+            name=op.f("uq_client_external_ids_client_id_entity_external_id"),
+        ),
+        sa.UniqueConstraint(
+            "client_id",
+            "entity",
+            "internal_id",
+            name=op.f("uq_client_external_ids_client_id_entity_internal_id"),
+        ),
+    )
+
+    op.create_table(
+        "change_outbox",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("tx", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("org_id", sa.BigInteger(), nullable=False),
+        sa.Column("org_path", _PATH, nullable=False),
+        sa.Column("prev_org_path", _PATH, nullable=True),
+        sa.Column("entity", sa.String(length=32), nullable=False),
+        sa.Column("entity_id", sa.String(length=64), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_change_outbox")),
+    )
+    with op.batch_alter_table("change_outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_change_outbox_tx_id", ["tx", "id"])
+
+
+def downgrade() -> None:
+    op.drop_table("change_outbox")
+    op.drop_table("client_external_ids")
+    op.drop_table("sync_clients")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -19,7 +20,9 @@ from tests.member_fixtures import national_id
 
 ALL_SCOPES = [
     "orgs:read",
+    "orgs:write",
     "enterprises:read",
+    "enterprises:write",
     "members:read",
     "members:write",
     "pii:read",
@@ -116,5 +119,38 @@ SYNC_GRAPHQL: dict[str, tuple[str, Any]] = {}
 SYNC_ANCHOR_ONLY: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/sync/clients"): "the clients registered in the caller's own subtree",
     ("POST", "/api/v1/sync/members:batch"): "rows act inside the calling client's subtree only",
+    ("POST", "/api/v1/sync/orgs:batch"): "rows act inside the calling client's subtree only",
+    ("POST", "/api/v1/sync/enterprises:batch"): "rows act inside the calling client's subtree only",
     ("GET", "/api/v1/changes"): "the calling client's own subtree",
 }
+
+
+async def follow_feed(
+    client: Any,
+    headers: dict[str, str],
+    since: str | None = None,
+    *,
+    until: Any = None,
+    limit: int = 200,
+    timeout: float = 180.0,
+) -> tuple[list[dict[str, Any]], str]:
+    """Read the feed to its end; with ``until`` (a predicate over the items read), keep
+    polling until it holds. On PostgreSQL the horizon is cluster-wide, so another database's
+    open transaction can hold changes back for a while (docs/decisions.md D12)."""
+    items: list[dict[str, Any]] = []
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        params: dict[str, Any] = {"limit": limit}
+        if since:
+            params["since"] = since
+        r = await client.get("/api/v1/changes", headers=headers, params=params)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        items += page["items"]
+        since = page["next_cursor"]
+        if page["has_more"]:
+            continue
+        if until is None or until(items):
+            return items, str(since)
+        assert asyncio.get_running_loop().time() < deadline, "feed did not catch up"
+        await asyncio.sleep(0.2)

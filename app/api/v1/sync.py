@@ -24,6 +24,7 @@ from app.api.v1.schemas.sync import (
     batch_body,
 )
 from app.domain.sync import batch as batch_cases
+from app.domain.sync import batch_tree as tree_cases
 from app.domain.sync import clients as client_cases
 from app.domain.sync import feed as feed_cases
 from app.domain.sync.model import IssuedClient
@@ -44,6 +45,30 @@ MemberBatchIn = batch_body(
         "status": "full",
         "full_member_date": "2016-07-01",
         "org_external_id": "DH-BRANCH-7",
+    },
+)
+
+OrgBatchIn = batch_body(
+    tree_cases.ORG_FIELDS,
+    {
+        "external_id": "DH-BRANCH-7",
+        "name": "城东陶瓷联合党支部",
+        "kind": "branch",
+        "formation": "joint",
+        "parent_external_id": "DH-PARK-1",
+    },
+)
+EnterpriseBatchIn = batch_body(
+    tree_cases.ENTERPRISE_FIELDS,
+    {
+        "external_id": "DH-ENT-42",
+        "name": "德化同鑫陶瓷有限公司",
+        "credit_code": "91350526MA2XYZ0001",
+        "kind": "enterprise",
+        "industry": "ceramics",
+        "above_scale": True,
+        "employee_count": 120,
+        "org_external_id": "DH-PARK-1",
     },
 )
 
@@ -173,6 +198,65 @@ async def batch_members(
     )
     out = BatchOut.of(result, language(request))
     return JSONResponse(out.model_dump(mode="json"), headers=_NO_STORE)
+
+
+@router.post(
+    "/sync/orgs:batch",
+    response_model=BatchOut,
+    responses=problems(409),
+    summary="Create or update organisations by your external ids",
+)
+async def batch_orgs(
+    body: OrgBatchIn,  # type: ignore[valid-type]
+    request: Request,
+    who: CurrentPrincipal,
+    uow: WriteUow,
+    dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
+) -> Response:
+    """Upsert up to 5,000 organisations keyed by your `external_id`: a row matches the org
+    mapped to that id, else the org with the same `code`, else a new org is created under
+    `parent_id` (ours) or `parent_external_id` (mapped, or created by an earlier row of the
+    same batch: send parents first). Name, short name, address, establishment date and contact
+    leader are updated; kind, formation, parent and code change through their own endpoints
+    (`sync.field_not_synced`). Per-row results as for members. For sync clients (`sync:write`
+    and `orgs:write`)."""
+    result = await tree_cases.upsert_orgs(
+        uow,
+        who,
+        rows=body.rows,  # type: ignore[attr-defined]
+        dry_run=dry_run,
+    )
+    out = BatchOut.of(result, language(request))
+    return JSONResponse(out.model_dump(mode="json"))
+
+
+@router.post(
+    "/sync/enterprises:batch",
+    response_model=BatchOut,
+    responses=problems(409),
+    summary="Create or update enterprises by your external ids",
+)
+async def batch_enterprises(
+    body: EnterpriseBatchIn,  # type: ignore[valid-type]
+    request: Request,
+    who: CurrentPrincipal,
+    uow: WriteUow,
+    dry_run: Annotated[bool, Query(description="Report what would happen; write nothing.")] = False,
+) -> Response:
+    """Upsert up to 5,000 enterprises keyed by your `external_id`: a row matches the
+    enterprise mapped to that id, else the one with the same unified social credit code, else a
+    new one is registered under `org_id` or `org_external_id` (a territorial org). The credit
+    code and the org change through their own endpoints (relocation); a row that differs there
+    is rejected (`sync.field_not_synced`). Per-row results as for members. For sync clients
+    (`sync:write` and `enterprises:write`)."""
+    result = await tree_cases.upsert_enterprises(
+        uow,
+        who,
+        rows=body.rows,  # type: ignore[attr-defined]
+        dry_run=dry_run,
+    )
+    out = BatchOut.of(result, language(request))
+    return JSONResponse(out.model_dump(mode="json"))
 
 
 @router.get(

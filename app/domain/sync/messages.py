@@ -97,6 +97,18 @@ messages.register(
             "请给出 org_id 或 org_external_id 之一（不能两个都给）。",
             "Give exactly one of org_id and org_external_id.",
         ),
+        "sync.parent_reference_required": (
+            "缺少上级组织",
+            "Parent reference required",
+            "请给出 parent_id 或 parent_external_id 之一（不能两个都给）。",
+            "Give exactly one of parent_id and parent_external_id.",
+        ),
+        "sync.parent_external_id_unknown": (
+            "外部上级组织编号未知",
+            "Unknown parent external id",
+            "该上级组织的外部编号既未映射，也不是本批中前面的行。",
+            "The parent's external id is neither mapped nor made by an earlier row of the batch.",
+        ),
         "sync.org_external_id_unknown": (
             "外部组织编号未映射",
             "Unknown org external id",

@@ -16,7 +16,7 @@ from app.domain.sync.model import EXTERNAL_ID_MAX, RowProblem
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: type[Any] | str  # "str", "date", "int" or a StrEnum class
+    kind: type[Any] | str  # "str", "date", "int", "count", "bool" or a StrEnum class
     required: bool = False
     max_length: int | None = None
 
@@ -26,6 +26,10 @@ def _expected(kind: type[Any] | str) -> str:
         return "a date YYYY-MM-DD"
     if kind == "int":
         return "a positive integer"
+    if kind == "count":
+        return "an integer from 0"
+    if kind == "bool":
+        return "true or false"
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         return "one of " + ", ".join(m.value for m in kind)
     return "a string"
@@ -52,6 +56,23 @@ def _convert(kind: type[Any] | str, value: Any) -> Any:
         if not isinstance(value, int) or not 1 <= value <= 2**63 - 1:
             raise ValueError
         return value
+    if kind == "count":
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if not isinstance(value, int) or not 0 <= value <= 10_000_000:
+            raise ValueError
+        return value
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower() if isinstance(value, (str, int)) else ""
+        if text in {"true", "1", "yes", "是"}:
+            return True
+        if text in {"false", "0", "no", "否"}:
+            return False
+        raise ValueError
     assert isinstance(kind, type)
     if not isinstance(value, str):
         raise ValueError

@@ -4,9 +4,10 @@ change feed's reads of the outbox."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +26,7 @@ from app.domain.orgs.model import subtree_bounds
 from app.domain.sync.model import Change, SyncClient
 from app.domain.sync.ports import SyncedMember
 
-_CHUNK = 1000
+_CHUNK = 5000
 
 
 def to_client(row: SyncClientRow) -> SyncClient:
@@ -52,6 +53,12 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> list[list[Any]]:
 class SqlSyncRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
+
+    def _in(self, column: Any, values: list[Any], item: Any) -> Any:
+        """``column IN values``: one array parameter on PostgreSQL (no per-value expansion)."""
+        if self.s.get_bind().dialect.name == "postgresql":
+            return column == sa.func.any(sa.bindparam(None, values, type_=postgresql.ARRAY(item)))
+        return column.in_(values)
 
     async def add_client(
         self,
@@ -139,7 +146,9 @@ class SqlSyncRepository:
         t = ClientExternalIdRow
         for chunk in _chunks(external_ids):
             stmt = sa.select(t.external_id, t.internal_id).where(
-                t.client_id == client_id, t.entity == entity, t.external_id.in_(chunk)
+                t.client_id == client_id,
+                t.entity == entity,
+                self._in(t.external_id, chunk, sa.String),
             )
             out.update({r.external_id: int(r.internal_id) for r in await self.s.execute(stmt)})
         return out
@@ -151,7 +160,9 @@ class SqlSyncRepository:
         t = ClientExternalIdRow
         for chunk in _chunks(internal_ids):
             stmt = sa.select(t.external_id, t.internal_id).where(
-                t.client_id == client_id, t.entity == entity, t.internal_id.in_(chunk)
+                t.client_id == client_id,
+                t.entity == entity,
+                self._in(t.internal_id, chunk, sa.BigInteger),
             )
             out.update({int(r.internal_id): r.external_id for r in await self.s.execute(stmt)})
         return out
@@ -172,17 +183,17 @@ class SqlSyncRepository:
         try:
             async with self.s.begin_nested():
                 for chunk in _chunks(rows):
-                    await self.s.execute(sa.insert(ClientExternalIdRow), chunk)
+                    await self.s.execute(sa.insert(_table(ClientExternalIdRow)), chunk)
         except IntegrityError:
             raise Conflict("sync.concurrent_change") from None
 
     async def members_for_sync(self, *, ids: list[int], hashes: list[str]) -> list[SyncedMember]:
         found: dict[int, SyncedMember] = {}
-        conditions = [(MemberRow.id, c) for c in _chunks(ids)] + [
-            (MemberRow.national_id_hash, c) for c in _chunks(hashes)
+        conditions = [(MemberRow.id, c, sa.BigInteger) for c in _chunks(ids)] + [
+            (MemberRow.national_id_hash, c, sa.String) for c in _chunks(hashes)
         ]
-        for column, chunk in conditions:
-            stmt = sa.select(*MemberRow.__table__.c).where(column.in_(chunk))
+        for column, chunk, item in conditions:
+            stmt = sa.select(*MemberRow.__table__.c).where(self._in(column, chunk, item))
             for r in await self.s.execute(stmt):
                 found[r.id] = SyncedMember(to_member(r), r.national_id_hash, r.phone_hash)
         return list(found.values())
@@ -223,9 +234,9 @@ class SqlSyncRepository:
             for i, r in zip(ids, rows, strict=True)
         ]
         for chunk in _chunks(affiliations):
-            await self.s.execute(sa.insert(MemberAffiliationRow), chunk)
+            await self.s.execute(sa.insert(_table(MemberAffiliationRow)), chunk)
         for chunk in _chunks(events):
-            await self.s.execute(sa.insert(MemberEventRow), chunk)
+            await self.s.execute(sa.insert(_table(MemberEventRow)), chunk)
         return ids
 
     async def horizon(self) -> int | None:
@@ -272,3 +283,8 @@ class SqlSyncRepository:
             )
             for r in (await self.s.execute(stmt)).scalars()
         ]
+
+
+def _table(row: type[Any]) -> sa.Table:
+    """The Core table of a mapped class: Core inserts skip the ORM's per-row bookkeeping."""
+    return cast(sa.Table, row.__table__)

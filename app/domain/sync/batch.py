@@ -149,37 +149,29 @@ async def upsert_members(
         Entity.ORG.value,
         sorted({r.org_ref[1] for r in parsed if r.org_ref[0] == "external"}),
     )
-    holders: dict[int, Org | DomainError] = {}
     good: list[tuple[_MemberRow, int]] = []
     for row in parsed:
         kind, ref = row.org_ref
         org_id = org_map.get(ref) if kind == "external" else ref
-        pointer = "org_external_id" if kind == "external" else "org_id"
         if org_id is None:
+            pointer = "org_external_id" if kind == "external" else "org_id"
             results[row.index] = _reject(
                 row.index, row.external_id, _one(row.index, "sync.org_external_id_unknown", pointer)
             )
             continue
-        if org_id not in holders:
-            holders[org_id] = await _holder(uow, actor, org_id)
-        holder = holders[org_id]
-        if isinstance(holder, DomainError):
-            problems = [
-                RowProblem(p.code, f"/rows/{row.index}/{pointer}", p.params)
-                for p in row_problems(row.index, holder)
-            ]
-            results[row.index] = _reject(row.index, row.external_id, problems)
-            continue
-        good.append((row, holder.id))
+        good.append((row, org_id))
 
     mapped = await uow.sync.mapped(client.id, Entity.MEMBER.value, [r.external_id for r, _ in good])
     known = await uow.sync.members_for_sync(
-        ids=sorted(set(mapped.values())), hashes=[r.digest for r, _ in good]
+        ids=sorted(set(mapped.values())),
+        hashes=[r.digest for r, _ in good if r.external_id not in mapped],
     )
     by_id = {k.member.id: k for k in known}
     by_digest = {k.national_id_hash: k for k in known}
     linked_back = await uow.sync.mapped_back(
-        client.id, Entity.MEMBER.value, [k.member.id for k in known]
+        client.id,
+        Entity.MEMBER.value,
+        [k.member.id for k in known if k.member.id not in set(mapped.values())],
     )
 
     creates: list[tuple[_MemberRow, int]] = []
@@ -221,6 +213,27 @@ async def upsert_members(
             updates.append((row, current, diff, audit))
         else:
             results[i] = RowResult(i, ext, RowStatus.UNCHANGED, id=current.member.id)
+
+    # Where new members go: each holder checked (and locked) once by the members' own rule.
+    holders: dict[int, Org | DomainError] = {}
+    checked: list[tuple[_MemberRow, int]] = []
+    for row, org_id in creates:
+        if org_id not in holders:
+            holders[org_id] = await _holder(uow, actor, org_id)
+        holder = holders[org_id]
+        if isinstance(holder, DomainError):
+            pointer = "org_external_id" if row.org_ref[0] == "external" else "org_id"
+            results[row.index] = _reject(
+                row.index,
+                row.external_id,
+                [
+                    RowProblem(p.code, f"/rows/{row.index}/{pointer}", p.params)
+                    for p in row_problems(row.index, holder)
+                ],
+            )
+            continue
+        checked.append((row, org_id))
+    creates = checked
 
     if dry_run:
         for row, _ in creates:

@@ -1,4 +1,4 @@
-"""The `lianjian` command: serve, migrate, seed-demo, export-openapi, issue-token."""
+"""The `lianjian` command: serve, migrate, seed-demo, export-openapi, issue-token, worker."""
 
 from __future__ import annotations
 
@@ -102,6 +102,30 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
+    from app.container import build_container
+    from app.logging import configure
+    from app.worker import run
+
+    configure(settings.log_level)
+
+    async def main() -> None:
+        c = build_container(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await run(c, poll_seconds=args.poll, stop=stop)
+        finally:
+            await c.close()
+
+    asyncio.run(main())
+    return 0
+
+
 def _redact(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -144,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--enterprise-id", type=int)
     p.add_argument("--minutes", type=int, default=60)
     p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("worker", help="deliver webhooks from the change outbox")
+    p.add_argument("--poll", type=float, default=1.0, help="seconds between idle rounds")
+    p.set_defaults(func=cmd_worker)
 
     args = parser.parse_args(argv)
     settings = Settings()

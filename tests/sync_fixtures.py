@@ -100,7 +100,15 @@ async def sync_tables(container: Any) -> dict[str, int]:
 # For tests/test_route_guard.py.
 async def sync_samples(world: Any, client: Any) -> dict[str, Any]:
     registered = await make_client(world, client)
-    return {"client_id": registered["id"]}
+    token = await client_token(client, registered)
+    hook = await client.post(
+        "/api/v1/sync/webhooks",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"url": "http://127.0.0.1:9/hook", "event_types": ["*"]},
+    )
+    assert hook.status_code == 201, hook.text
+    # The intruder is refused on the subscription before any delivery is looked up.
+    return {"client_id": registered["id"], "webhook_id": hook.json()["id"], "delivery_id": 1}
 
 
 SYNC_BODIES: dict[tuple[str, str], Any] = {
@@ -110,6 +118,10 @@ SYNC_BODIES: dict[tuple[str, str], Any] = {
         "scopes": ["members:read"],
     },
     ("POST", "/api/v1/sync/clients/{client_id}/secret"): lambda s: {"grace_hours": 1},
+    ("POST", "/api/v1/sync/webhooks"): lambda s: {
+        "url": "https://example.org/hook",
+        "event_types": ["*"],
+    },
 }
 SYNC_QUERIES: dict[tuple[str, str], Any] = {}
 SYNC_HEADERS: dict[tuple[str, str], dict[str, str]] = {}
@@ -122,6 +134,8 @@ SYNC_ANCHOR_ONLY: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/sync/orgs:batch"): "rows act inside the calling client's subtree only",
     ("POST", "/api/v1/sync/enterprises:batch"): "rows act inside the calling client's subtree only",
     ("GET", "/api/v1/changes"): "the calling client's own subtree",
+    ("POST", "/api/v1/sync/webhooks"): "subscribes the calling client to its own subtree",
+    ("GET", "/api/v1/sync/webhooks"): "the calling client's own subscriptions",
 }
 
 

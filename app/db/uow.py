@@ -25,6 +25,7 @@ from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
 from app.db.repositories.sync import SqlSyncRepository
+from app.db.repositories.webhooks import SqlWebhookRepository
 from app.db.session import Database
 from app.domain.clock import Clock
 from app.domain.policy import Policy
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(s)
         self.audit = SqlAuditRepository(s, self.clock)
         self.sync = SqlSyncRepository(s)
+        self.webhooks = SqlWebhookRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

@@ -22,6 +22,7 @@ from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
 from app.domain.sync.ports import SyncRepository
+from app.domain.sync.webhook_model import WebhookRepository
 
 
 class AuditRepository(Protocol):
@@ -91,6 +92,9 @@ class UnitOfWork(Protocol):
 
     @property
     def sync(self) -> SyncRepository: ...
+
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
     async def commit(self) -> None: ...
 

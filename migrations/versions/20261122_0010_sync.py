@@ -1,4 +1,5 @@
-"""roster sync: sync_clients, client_external_ids and the change_outbox
+"""roster sync: sync_clients, client_external_ids, change_outbox, webhook subscriptions and
+deliveries
 
 Revision ID: 0010
 Revises: 0004
@@ -89,8 +90,68 @@ def upgrade() -> None:
     with op.batch_alter_table("change_outbox", schema=None) as batch_op:
         batch_op.create_index("ix_change_outbox_tx_id", ["tx", "id"])
 
+    op.create_table(
+        "webhook_subscriptions",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("client_id", _ID, nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("event_types", sa.JSON(), nullable=False),
+        sa.Column("secret_enc", sa.String(length=200), nullable=False),
+        sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("cursor_tx", sa.BigInteger(), server_default="-1", nullable=False),
+        sa.Column("cursor_id", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["sync_clients.id"],
+            name=op.f("fk_webhook_subscriptions_client_id_sync_clients"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_subscriptions")),
+    )
+    with op.batch_alter_table("webhook_subscriptions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webhook_subscriptions_client_id"), ["client_id"])
+
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("subscription_id", _ID, nullable=False),
+        sa.Column("outbox_id", _ID, nullable=False),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_status_code", sa.Integer(), nullable=True),
+        sa.Column("last_error", sa.String(length=300), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["change_outbox.id"],
+            name=op.f("fk_webhook_deliveries_outbox_id_change_outbox"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["webhook_subscriptions.id"],
+            name=op.f("fk_webhook_deliveries_subscription_id_webhook_subscriptions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.UniqueConstraint(
+            "subscription_id",
+            "outbox_id",
+            name=op.f("uq_webhook_deliveries_subscription_id_outbox_id"),
+        ),
+    )
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_webhook_deliveries_status_next_attempt_at", ["status", "next_attempt_at"]
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("webhook_deliveries")
+    op.drop_table("webhook_subscriptions")
     op.drop_table("change_outbox")
     op.drop_table("client_external_ids")
     op.drop_table("sync_clients")

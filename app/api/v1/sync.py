@@ -8,25 +8,32 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api.deps import AppContainer, CurrentPrincipal, ReadUow, WriteUow
+from app.api.deps import AppContainer, CurrentPrincipal, Paging, ReadUow, WriteUow, make_page
 from app.api.problems import language
 from app.api.routing import StrictQueryRoute
 from app.api.v1.responses import problems
-from app.api.v1.schemas.common import Id
+from app.api.v1.schemas.common import Id, PageOut
 from app.api.v1.schemas.sync import (
     BatchOut,
     ClientCreate,
     ClientOut,
     ClientsOut,
     ClientWithSecretOut,
+    DeliveryOut,
     FeedOut,
     SecretRotate,
+    WebhookCreate,
+    WebhookOut,
+    WebhooksOut,
+    WebhookWithSecretOut,
     batch_body,
 )
+from app.domain.pagination import decode_cursor, encode_cursor
 from app.domain.sync import batch as batch_cases
 from app.domain.sync import batch_tree as tree_cases
 from app.domain.sync import clients as client_cases
 from app.domain.sync import feed as feed_cases
+from app.domain.sync import webhooks as webhook_cases
 from app.domain.sync.model import IssuedClient
 
 router = APIRouter(prefix="/api/v1", tags=["sync"], route_class=StrictQueryRoute)
@@ -283,3 +290,101 @@ async def read_changes(
     a slower transaction. Id and phone numbers never appear, only that they changed. For sync
     clients (`changes:read`); a cursor of another client is a 400."""
     return FeedOut.of(await feed_cases.read_changes(uow, who, since=since, limit=limit))
+
+
+@router.post(
+    "/sync/webhooks",
+    status_code=201,
+    response_model=WebhookWithSecretOut,
+    responses=problems(),
+    summary="Subscribe to changes by webhook",
+)
+async def create_webhook(
+    body: WebhookCreate, who: CurrentPrincipal, uow: WriteUow, c: AppContainer
+) -> Response:
+    """POST every change of your subtree whose action matches `event_types` to `url`
+    (http or https), from now on. Deliveries follow Standard Webhooks: headers `webhook-id`
+    (stable across retries), `webhook-timestamp` and `webhook-signature: v1,<base64
+    HMAC-SHA256 of "id.timestamp.body">` keyed with the `whsec_` secret shown once here. Body:
+    `{"type", "timestamp", "data": {change_id, entity, entity_id, action, org_id, actor,
+    changes}}` — no id or phone numbers. Retried with exponential backoff (10 s doubling, at
+    most 6 h apart) until a 2xx, 8 attempts at most. For sync clients (`changes:read`)."""
+    sub, secret = await webhook_cases.create_subscription(
+        uow, who, url=body.url, event_types=body.event_types, cipher=c.cipher
+    )
+    out = WebhookWithSecretOut(**WebhookOut.of(sub).model_dump(), secret=secret)
+    return JSONResponse(
+        out.model_dump(mode="json"),
+        status_code=201,
+        headers={**_NO_STORE, "Location": f"/api/v1/sync/webhooks/{sub.id}"},
+    )
+
+
+@router.get(
+    "/sync/webhooks",
+    response_model=WebhooksOut,
+    responses=problems(),
+    summary="List your webhooks",
+)
+async def list_webhooks(who: CurrentPrincipal, uow: ReadUow) -> WebhooksOut:
+    """Your client's active subscriptions."""
+    subs = await webhook_cases.list_subscriptions(uow, who)
+    return WebhooksOut(items=[WebhookOut.of(s) for s in subs])
+
+
+@router.get(
+    "/sync/webhooks/{webhook_id}",
+    response_model=WebhookOut,
+    responses=problems(),
+    summary="Get a webhook",
+)
+async def get_webhook(webhook_id: Id, who: CurrentPrincipal, uow: ReadUow) -> WebhookOut:
+    """One of your client's subscriptions (never its secret)."""
+    return WebhookOut.of(await webhook_cases.get_subscription(uow, who, subscription_id=webhook_id))
+
+
+@router.delete(
+    "/sync/webhooks/{webhook_id}",
+    status_code=204,
+    responses=problems(),
+    summary="Stop a webhook",
+)
+async def delete_webhook(webhook_id: Id, who: CurrentPrincipal, uow: WriteUow) -> Response:
+    """No more deliveries; the delivery log is kept."""
+    await webhook_cases.delete_subscription(uow, who, subscription_id=webhook_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/sync/webhooks/{webhook_id}/deliveries",
+    response_model=PageOut[DeliveryOut],
+    responses=problems(),
+    summary="A webhook's delivery log",
+)
+async def list_deliveries(
+    webhook_id: Id, who: CurrentPrincipal, uow: ReadUow, paging: Paging
+) -> PageOut[DeliveryOut]:
+    """Every delivery with its attempts, last status code or error, newest first."""
+    after = decode_cursor(paging[1], kind="deliveries", sort="-id", arity=2)
+    page = await webhook_cases.list_deliveries(
+        uow, who, subscription_id=webhook_id, page=make_page(paging, after)
+    )
+    return PageOut[DeliveryOut](
+        items=[DeliveryOut.of(d) for d in page.items],
+        next_cursor=encode_cursor("deliveries", "-id", page.next_after),
+    )
+
+
+@router.post(
+    "/sync/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    response_model=DeliveryOut,
+    responses=problems(),
+    summary="Send a delivery again",
+)
+async def redeliver(
+    webhook_id: Id, delivery_id: Id, who: CurrentPrincipal, uow: WriteUow
+) -> DeliveryOut:
+    """Queue the delivery for the worker at once, also after it failed; same `webhook-id`."""
+    return DeliveryOut.of(
+        await webhook_cases.redeliver(uow, who, subscription_id=webhook_id, delivery_id=delivery_id)
+    )

@@ -17,7 +17,13 @@ from app.db.models.members import (
     PipelineStageRow,
 )
 from app.db.models.orgs import LeaderRow, OrgRow
-from app.db.models.sync import ChangeOutboxRow, ClientExternalIdRow, SyncClientRow
+from app.db.models.sync import (
+    ChangeOutboxRow,
+    ClientExternalIdRow,
+    SyncClientRow,
+    WebhookDeliveryRow,
+    WebhookSubscriptionRow,
+)
 
 __all__ = [
     "AuditRow",
@@ -38,6 +44,8 @@ __all__ = [
     "RefreshTokenRow",
     "SyncClientRow",
     "UserRow",
+    "WebhookDeliveryRow",
+    "WebhookSubscriptionRow",
     "WechatBindTicketRow",
     "WechatIdentityRow",
 ]

@@ -68,3 +68,45 @@ class ChangeOutboxRow(Base):
     action: Mapped[str] = mapped_column(sa.String(64))
     actor: Mapped[str] = mapped_column(sa.String(100))
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class WebhookSubscriptionRow(Base):
+    """A machine client's webhook: where to POST which changes. The signing secret is stored
+    AES-GCM encrypted (it must be used in clear to sign). ``cursor_tx``/``cursor_id`` mark how
+    far the outbox has been fanned out into deliveries for it."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("sync_clients.id"), index=True)
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    event_types: Mapped[list[str]] = mapped_column(sa.JSON)
+    secret_enc: Mapped[str] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    cursor_tx: Mapped[int] = mapped_column(sa.BigInteger, default=-1, server_default="-1")
+    cursor_id: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookDeliveryRow(Base):
+    """One change to deliver to one subscription, with its attempts (the delivery log)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("subscription_id", "outbox_id"),
+        sa.Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[int] = mapped_column(sa.ForeignKey("webhook_subscriptions.id"))
+    outbox_id: Mapped[int] = mapped_column(sa.ForeignKey("change_outbox.id"))
+    event_type: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(sa.String(300))
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -165,6 +165,30 @@ messages.register(
             "游标格式错误或属于另一个客户端。",
             "The cursor is malformed or belongs to another client.",
         ),
+        "sync.webhook_url_invalid": (
+            "回调地址无效",
+            "Invalid webhook URL",
+            "回调地址必须是 http 或 https 地址（最多 2000 个字符）。",
+            "A webhook URL is an http or https URL (at most 2,000 characters).",
+        ),
+        "sync.webhook_event_types_invalid": (
+            "事件类型无效",
+            "Invalid event types",
+            "事件类型为 1 到 50 个，形如 member.update、member.* 或 *。",
+            "Give 1 to 50 event types such as member.update, member.* or *.",
+        ),
+        "sync.webhook_not_found": (
+            "订阅不存在",
+            "Webhook not found",
+            "找不到订阅 {id}。",
+            "Webhook subscription {id} was not found.",
+        ),
+        "sync.delivery_not_found": (
+            "投递记录不存在",
+            "Delivery not found",
+            "找不到投递记录 {id}。",
+            "Delivery {id} was not found.",
+        ),
         "oauth.invalid_client": (
             "客户端认证失败",
             "Client authentication failed",

@@ -23,7 +23,9 @@ GRACE_MAX_HOURS = 7 * 24
 CLIENT_SCOPES = frozenset(s.value for s in ROLE_SCOPES[Role.SYNC_CLIENT])
 
 # Audited changes that are not roster changes and never reach the feed.
-FEED_EXCLUDED_TYPES = frozenset({"user", "sync_client", "client_external_id"})
+FEED_EXCLUDED_TYPES = frozenset(
+    {"user", "sync_client", "client_external_id", "webhook_subscription"}
+)
 FEED_EXCLUDED_ACTION_PREFIXES = ("auth.", "sync.")
 # Personal fields: the feed says that they changed, never their values (not even encrypted).
 PERSONAL_FIELDS = frozenset({"national_id", "phone"})

@@ -20,6 +20,7 @@ from app.domain.sync.model import (
     SyncClient,
 )
 from app.domain.sync.rows import Field as RowField
+from app.domain.sync.webhook_model import Delivery, Subscription
 
 
 class ClientCreate(Input):
@@ -212,4 +213,65 @@ class FeedOut(BaseModel):
             items=[ChangeOut.of(c) for c in page.items],
             next_cursor=page.next_cursor,
             has_more=page.has_more,
+        )
+
+
+class WebhookCreate(Input):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    url: str = Field(
+        min_length=1, max_length=2000, examples=["https://dh.example.gov.cn/lianjian/hooks"]
+    )
+    event_types: list[Annotated[str, Field(max_length=64)]] = Field(
+        min_length=1,
+        max_length=50,
+        description="Actions such as member.update, a family such as member.*, or *.",
+        examples=[["member.*", "org.update"]],
+    )
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    event_types: list[str]
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, s: Subscription) -> WebhookOut:
+        return cls(id=s.id, url=s.url, event_types=list(s.event_types), created_at=s.created_at)
+
+
+class WebhookWithSecretOut(WebhookOut):
+    secret: str = Field(description="`whsec_…`, shown once: verify signatures with it.")
+
+
+class WebhooksOut(BaseModel):
+    items: list[WebhookOut]
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    change_id: int
+    event_type: str
+    status: str = Field(description="pending, delivered or failed (after 8 attempts).")
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: dt.datetime | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, d: Delivery) -> DeliveryOut:
+        return cls(
+            id=d.id,
+            change_id=d.outbox_id,
+            event_type=d.event_type,
+            status=d.status,
+            attempts=d.attempts,
+            next_attempt_at=d.next_attempt_at,
+            last_status_code=d.last_status_code,
+            last_error=d.last_error,
+            delivered_at=d.delivered_at,
+            created_at=d.created_at,
         )

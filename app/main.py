@@ -23,6 +23,7 @@ from app.api.v1 import (
     orgs,
     pipeline,
     sync,
+    sync_files,
     users,
 )
 from app.container import Container, build_container
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         pipeline.router,
         oauth.router,
         sync.router,
+        sync_files.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

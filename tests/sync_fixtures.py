@@ -107,8 +107,20 @@ async def sync_samples(world: Any, client: Any) -> dict[str, Any]:
         json={"url": "http://127.0.0.1:9/hook", "event_types": ["*"]},
     )
     assert hook.status_code == 201, hook.text
+    upload = await client.post(
+        "/api/v1/sync/members:upload",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
+        content=b"external_id,name,gender,birth_date,national_id,join_date,status\nX,x,male,"
+        b"1990-01-01,x,2015-07-01,full\n",
+    )
+    assert upload.status_code == 202, upload.text
     # The intruder is refused on the subscription before any delivery is looked up.
-    return {"client_id": registered["id"], "webhook_id": hook.json()["id"], "delivery_id": 1}
+    return {
+        "client_id": registered["id"],
+        "webhook_id": hook.json()["id"],
+        "delivery_id": 1,
+        "job_id": upload.json()["id"],
+    }
 
 
 SYNC_BODIES: dict[tuple[str, str], Any] = {
@@ -123,7 +135,9 @@ SYNC_BODIES: dict[tuple[str, str], Any] = {
         "event_types": ["*"],
     },
 }
-SYNC_QUERIES: dict[tuple[str, str], Any] = {}
+SYNC_QUERIES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/sync/members:export"): lambda s: {"org_id": s["org_id"]},
+}
 SYNC_HEADERS: dict[tuple[str, str], dict[str, str]] = {}
 SYNC_GRAPHQL: dict[str, tuple[str, Any]] = {}
 # Routes that act only inside the calling client's own subtree (rows outside it are rejected
@@ -136,6 +150,7 @@ SYNC_ANCHOR_ONLY: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/changes"): "the calling client's own subtree",
     ("POST", "/api/v1/sync/webhooks"): "subscribes the calling client to its own subtree",
     ("GET", "/api/v1/sync/webhooks"): "the calling client's own subscriptions",
+    ("POST", "/api/v1/sync/members:upload"): "rows act inside the calling client's subtree only",
 }
 
 

@@ -366,3 +366,20 @@ async def test_feed_follows_changes_in_the_subtree_in_commit_order(world, client
     for bad in (cursor, "!!!", base64.urlsafe_b64encode(b'{"v":1}').decode()):
         r = await client.get("/api/v1/changes", headers=street, params={"since": bad})
         assert r.status_code == 400 and r.json()["code"] == "sync.cursor_invalid"
+
+
+async def test_clients_are_rate_limited_per_client(world, client, container):
+    container.settings.sync_rate_limit_per_minute = 3
+    h = await client_auth(world, client)
+    other = await client_auth(world, client)
+    answers = [await client.get("/api/v1/changes", headers=h) for _ in range(4)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+    assert [r.headers["ratelimit-remaining"] for r in answers] == ["2", "1", "0", "0"]
+    assert answers[0].headers["ratelimit-limit"] == "3"
+    refused = answers[3]
+    assert refused.json()["code"] == "sync.rate_limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert (await client.get("/api/v1/changes", headers=other)).status_code == 200
+    # People (administrators) are not counted.
+    for _ in range(5):
+        assert (await client.get("/api/v1/sync/clients", headers=world.auth())).status_code == 200

@@ -24,7 +24,7 @@ from app.db.repositories.enterprises import (
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
-from app.db.repositories.sync import SqlSyncRepository
+from app.db.repositories.sync import SqlJobRepository, SqlSyncRepository
 from app.db.repositories.webhooks import SqlWebhookRepository
 from app.db.session import Database
 from app.domain.clock import Clock
@@ -77,6 +77,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(s, self.clock)
         self.sync = SqlSyncRepository(s)
         self.webhooks = SqlWebhookRepository(s)
+        self.sync_jobs = SqlJobRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

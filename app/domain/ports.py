@@ -5,7 +5,7 @@ It rolls back unless the use case commits; only the unit of work commits.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.domain.accounts.ports import AccountRepository
 from app.domain.audit import AuditEntry, AuditItem
@@ -23,6 +23,9 @@ from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
 from app.domain.sync.ports import SyncRepository
 from app.domain.sync.webhook_model import WebhookRepository
+
+if TYPE_CHECKING:
+    from app.domain.sync.jobs import JobRepository
 
 
 class AuditRepository(Protocol):
@@ -95,6 +98,9 @@ class UnitOfWork(Protocol):
 
     @property
     def webhooks(self) -> WebhookRepository: ...
+
+    @property
+    def sync_jobs(self) -> JobRepository: ...
 
     async def commit(self) -> None: ...
 

@@ -148,8 +148,39 @@ def upgrade() -> None:
             "ix_webhook_deliveries_status_next_attempt_at", ["status", "next_attempt_at"]
         )
 
+    op.create_table(
+        "sync_jobs",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("client_id", _ID, nullable=False),
+        sa.Column("entity", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("dry_run", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.Column("request_id", sa.String(length=64), nullable=False),
+        sa.Column("total", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("processed", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("created", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("updated", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("unchanged", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("rejected", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("rows_enc", sa.Text(), nullable=True),
+        sa.Column("problems", sa.JSON(), nullable=False),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["sync_clients.id"], name=op.f("fk_sync_jobs_client_id_sync_clients")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_jobs")),
+    )
+    with op.batch_alter_table("sync_jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_jobs_client_id"), ["client_id"])
+        batch_op.create_index("ix_sync_jobs_status_id", ["status", "id"])
+
 
 def downgrade() -> None:
+    op.drop_table("sync_jobs")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_subscriptions")
     op.drop_table("change_outbox")

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from app.api.deps import AppContainer, CurrentPrincipal, Paging, ReadUow, WriteUow, make_page
 from app.api.problems import language
-from app.api.routing import StrictQueryRoute
+from app.api.ratelimit import RateLimitedRoute
 from app.api.v1.responses import problems
 from app.api.v1.schemas.common import Id, PageOut
 from app.api.v1.schemas.sync import (
@@ -36,7 +36,7 @@ from app.domain.sync import feed as feed_cases
 from app.domain.sync import webhooks as webhook_cases
 from app.domain.sync.model import IssuedClient
 
-router = APIRouter(prefix="/api/v1", tags=["sync"], route_class=StrictQueryRoute)
+router = APIRouter(prefix="/api/v1", tags=["sync"], route_class=RateLimitedRoute)
 
 _NO_STORE = {"Cache-Control": "no-store"}
 

@@ -21,6 +21,7 @@ from app.db.models.sync import (
     ChangeOutboxRow,
     ClientExternalIdRow,
     SyncClientRow,
+    SyncJobRow,
     WebhookDeliveryRow,
     WebhookSubscriptionRow,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "PipelineStageRow",
     "RefreshTokenRow",
     "SyncClientRow",
+    "SyncJobRow",
     "UserRow",
     "WebhookDeliveryRow",
     "WebhookSubscriptionRow",

@@ -110,3 +110,32 @@ class WebhookDeliveryRow(Base):
     last_error: Mapped[str | None] = mapped_column(sa.String(300))
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class SyncJobRow(Base):
+    """An uploaded roster file processed by the worker in batches. The parsed rows are kept
+    AES-GCM encrypted (they hold id and phone numbers) until the job ends; the per-row problems
+    (line, column, code) stay as its error report."""
+
+    __tablename__ = "sync_jobs"
+    __table_args__ = (sa.Index("ix_sync_jobs_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("sync_clients.id"), index=True)
+    entity: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))  # queued, running, done
+    dry_run: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    scopes: Mapped[list[str]] = mapped_column(sa.JSON)
+    request_id: Mapped[str] = mapped_column(sa.String(64))
+    total: Mapped[int] = mapped_column(default=0, server_default="0")
+    processed: Mapped[int] = mapped_column(default=0, server_default="0")
+    created: Mapped[int] = mapped_column(default=0, server_default="0")
+    updated: Mapped[int] = mapped_column(default=0, server_default="0")
+    unchanged: Mapped[int] = mapped_column(default=0, server_default="0")
+    rejected: Mapped[int] = mapped_column(default=0, server_default="0")
+    rows_enc: Mapped[str | None] = mapped_column(sa.Text)
+    problems: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -19,14 +19,21 @@ from app.db.models import (
     MemberRow,
     OrgRow,
     SyncClientRow,
+    SyncJobRow,
 )
 from app.db.repositories.members import to_member
 from app.domain.errors import Conflict
 from app.domain.orgs.model import subtree_bounds
+from app.domain.sync.jobs import JobStatus, SyncJob
 from app.domain.sync.model import Change, SyncClient
 from app.domain.sync.ports import SyncedMember
 
 _CHUNK = 5000
+
+
+def _table(row: type[Any]) -> sa.Table:
+    """The Core table of a mapped class: Core inserts skip the ORM's per-row bookkeeping."""
+    return cast(sa.Table, row.__table__)
 
 
 def to_client(row: SyncClientRow) -> SyncClient:
@@ -285,6 +292,150 @@ class SqlSyncRepository:
         ]
 
 
-def _table(row: type[Any]) -> sa.Table:
-    """The Core table of a mapped class: Core inserts skip the ORM's per-row bookkeeping."""
-    return cast(sa.Table, row.__table__)
+def to_job(row: Any) -> SyncJob:
+    return SyncJob(
+        id=row.id,
+        client_id=row.client_id,
+        entity=row.entity,
+        status=row.status,
+        dry_run=row.dry_run,
+        scopes=tuple(row.scopes or ()),
+        request_id=row.request_id,
+        total=row.total,
+        processed=row.processed,
+        created=row.created,
+        updated=row.updated,
+        unchanged=row.unchanged,
+        rejected=row.rejected,
+        problems=list(row.problems or []),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        finished_at=row.finished_at,
+    )
+
+
+_JOB_COLUMNS = [c for c in _table(SyncJobRow).c if c.name != "rows_enc"]
+_EXEMPT = {"audit_exempt": True}
+
+
+class SqlJobRepository:
+    """Upload jobs. Progress is bookkeeping (audit-exempt): the rows' own changes are audited
+    by the batch use case, the job's creation by its use case."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(
+        self,
+        *,
+        client_id: int,
+        entity: str,
+        dry_run: bool,
+        scopes: list[str],
+        request_id: str,
+        total: int,
+        rows_enc: str,
+        now: dt.datetime,
+    ) -> SyncJob:
+        result = await self.s.execute(
+            sa.insert(_table(SyncJobRow))
+            .values(
+                client_id=client_id,
+                entity=entity,
+                status=JobStatus.QUEUED,
+                dry_run=dry_run,
+                scopes=scopes,
+                request_id=request_id,
+                total=total,
+                processed=0,
+                created=0,
+                updated=0,
+                unchanged=0,
+                rejected=0,
+                rows_enc=rows_enc,
+                problems=[],
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(_table(SyncJobRow).c.id)
+        )
+        job = await self.get(int(result.scalar_one()))
+        assert job is not None
+        return job
+
+    async def get(self, job_id: int) -> SyncJob | None:
+        row = (
+            await self.s.execute(sa.select(*_JOB_COLUMNS).where(SyncJobRow.id == job_id))
+        ).first()
+        return to_job(row) if row else None
+
+    async def claim(
+        self, *, now: dt.datetime, lease_until: dt.datetime
+    ) -> tuple[SyncJob, str] | None:
+        j = SyncJobRow
+        stmt = (
+            sa.select(j.id, j.rows_enc)
+            .where(
+                sa.or_(
+                    j.status == JobStatus.QUEUED,
+                    sa.and_(j.status == JobStatus.RUNNING, j.lease_until < now),
+                )
+            )
+            .order_by(j.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        found = (await self.s.execute(stmt)).first()
+        if found is None:
+            return None
+        await self.s.execute(
+            sa.update(j)
+            .where(j.id == found.id)
+            .values(status=JobStatus.RUNNING, lease_until=lease_until, updated_at=now)
+            .execution_options(**_EXEMPT)
+        )
+        job = await self.get(int(found.id))
+        assert job is not None
+        return job, str(found.rows_enc)
+
+    async def progress(
+        self,
+        job_id: int,
+        *,
+        processed: int,
+        counts: dict[str, int],
+        problems: list[dict[str, Any]],
+        lease_until: dt.datetime,
+        now: dt.datetime,
+    ) -> None:
+        j = SyncJobRow
+        current = (await self.s.execute(sa.select(j.problems).where(j.id == job_id))).scalar_one()
+        await self.s.execute(
+            sa.update(j)
+            .where(j.id == job_id)
+            .values(
+                processed=processed,
+                created=j.created + counts.get("created", 0),
+                updated=j.updated + counts.get("updated", 0),
+                unchanged=j.unchanged + counts.get("unchanged", 0),
+                rejected=j.rejected + counts.get("rejected", 0),
+                problems=list(current or []) + problems,
+                lease_until=lease_until,
+                updated_at=now,
+            )
+            .execution_options(**_EXEMPT)
+        )
+
+    async def finish(self, job_id: int, *, now: dt.datetime) -> None:
+        await self.s.execute(
+            sa.update(SyncJobRow)
+            .where(SyncJobRow.id == job_id)
+            .values(
+                status=JobStatus.DONE,
+                rows_enc=None,
+                lease_until=None,
+                finished_at=now,
+                updated_at=now,
+            )
+            .execution_options(**_EXEMPT)
+        )

@@ -189,6 +189,43 @@ messages.register(
             "找不到投递记录 {id}。",
             "Delivery {id} was not found.",
         ),
+        "sync.rate_limited": (
+            "请求过于频繁",
+            "Too many requests",
+            "该客户端的请求超过每分钟上限，请在 {retry_after} 秒后重试。",
+            "This client exceeded its requests per minute; retry in {retry_after} seconds.",
+        ),
+        "sync.job_not_found": (
+            "作业不存在",
+            "Job not found",
+            "找不到作业 {id}。",
+            "Job {id} was not found.",
+        ),
+        "sync.columns_invalid": (
+            "列名错误",
+            "Wrong columns",
+            "文件第 1 行的列名有误：未知列 {unknown}；缺少必填列 {missing}；重复列 {duplicate}。",
+            "The file's first line names wrong columns: unknown {unknown}; missing required "
+            "{missing}; repeated {duplicate}.",
+        ),
+        "sync.file_unreadable": (
+            "文件无法读取",
+            "Unreadable file",
+            "文件不是可读取的 {expected}。",
+            "The file is not a readable {expected}.",
+        ),
+        "sync.file_too_large": (
+            "文件过大",
+            "File too large",
+            "一个文件最多 {max} 行。",
+            "A file holds at most {max} rows.",
+        ),
+        "sync.file_type_unsupported": (
+            "文件类型不支持",
+            "Unsupported file type",
+            "请以 text/csv 或 XLSX（{xlsx}）上传。",
+            "Upload text/csv or XLSX ({xlsx}).",
+        ),
         "oauth.invalid_client": (
             "客户端认证失败",
             "Client authentication failed",

@@ -51,6 +51,8 @@ def upgrade() -> None:
         sa.Column("entity", sa.String(length=16), nullable=False),
         sa.Column("external_id", sa.String(length=100), nullable=False),
         sa.Column("internal_id", sa.BigInteger(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("synced_version", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],

@@ -45,6 +45,10 @@ class ClientExternalIdRow(Base):
     entity: Mapped[str] = mapped_column(sa.String(16))
     external_id: Mapped[str] = mapped_column(sa.String(100))
     internal_id: Mapped[int] = mapped_column(sa.BigInteger)
+    # Keyed hash of the last row applied and the record's version then: a row sent again
+    # unchanged while the record is still at that version is unchanged without re-checking.
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    synced_version: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

@@ -175,14 +175,23 @@ class SqlSyncRepository:
         return out
 
     async def link(
-        self, client_id: int, entity: str, pairs: list[tuple[str, int]], *, now: dt.datetime
+        self,
+        client_id: int,
+        entity: str,
+        pairs: list[tuple[str, int]],
+        *,
+        now: dt.datetime,
+        states: dict[str, tuple[str, int]] | None = None,
     ) -> None:
+        states = states or {}
         rows = [
             {
                 "client_id": client_id,
                 "entity": entity,
                 "external_id": ext,
                 "internal_id": internal,
+                "fingerprint": states.get(ext, (None, None))[0],
+                "synced_version": states.get(ext, (None, None))[1],
                 "created_at": now,
             }
             for ext, internal in pairs
@@ -193,6 +202,53 @@ class SqlSyncRepository:
                     await self.s.execute(sa.insert(_table(ClientExternalIdRow)), chunk)
         except IntegrityError:
             raise Conflict("sync.concurrent_change") from None
+
+    async def mapping_states(
+        self, client_id: int, entity: str, external_ids: list[str]
+    ) -> dict[str, tuple[int, str | None, int | None]]:
+        out: dict[str, tuple[int, str | None, int | None]] = {}
+        t = ClientExternalIdRow
+        for chunk in _chunks(external_ids):
+            stmt = sa.select(t.external_id, t.internal_id, t.fingerprint, t.synced_version).where(
+                t.client_id == client_id,
+                t.entity == entity,
+                self._in(t.external_id, chunk, sa.String),
+            )
+            for r in await self.s.execute(stmt):
+                out[r.external_id] = (int(r.internal_id), r.fingerprint, r.synced_version)
+        return out
+
+    async def remember(
+        self, client_id: int, entity: str, states: dict[str, tuple[str, int]]
+    ) -> None:
+        if not states:
+            return
+        t = ClientExternalIdRow
+        stmt = (
+            sa.update(t)
+            .where(
+                t.client_id == client_id,
+                t.entity == entity,
+                t.external_id == sa.bindparam("ext"),
+            )
+            .values(fingerprint=sa.bindparam("fp"), synced_version=sa.bindparam("ver"))
+            .execution_options(audit_exempt=True)
+        )
+        params = [{"ext": e, "fp": fp, "ver": v} for e, (fp, v) in states.items()]
+        conn = await self.s.connection()
+        for chunk in _chunks(params):
+            await conn.execute(stmt, chunk)
+
+    async def member_versions(self, ids: list[int]) -> dict[int, tuple[int, str]]:
+        out: dict[int, tuple[int, str]] = {}
+        for chunk in _chunks(ids):
+            stmt = sa.select(MemberRow.id, MemberRow.version, MemberRow.org_path).where(
+                self._in(MemberRow.id, chunk, sa.BigInteger)
+            )
+            out.update(
+                {int(r.id): (int(r.version), str(r.org_path)) for r in await self.s.execute(stmt)}
+            )
+        return out
 
     async def members_for_sync(self, *, ids: list[int], hashes: list[str]) -> list[SyncedMember]:
         found: dict[int, SyncedMember] = {}

@@ -77,8 +77,32 @@ class SyncRepository(Protocol):
         ...
 
     async def link(
-        self, client_id: int, entity: str, pairs: list[tuple[str, int]], *, now: dt.datetime
-    ) -> None: ...
+        self,
+        client_id: int,
+        entity: str,
+        pairs: list[tuple[str, int]],
+        *,
+        now: dt.datetime,
+        states: dict[str, tuple[str, int]] | None = None,
+    ) -> None:
+        """Map external ids to ours, with the fingerprint and version of the row applied."""
+        ...
+
+    async def mapping_states(
+        self, client_id: int, entity: str, external_ids: list[str]
+    ) -> dict[str, tuple[int, str | None, int | None]]:
+        """External id → (our id, fingerprint of the last row applied, version then)."""
+        ...
+
+    async def remember(
+        self, client_id: int, entity: str, states: dict[str, tuple[str, int]]
+    ) -> None:
+        """Record the fingerprint and version of rows just applied to mapped records."""
+        ...
+
+    async def member_versions(self, ids: list[int]) -> dict[int, tuple[int, str]]:
+        """Member id → (version, org path)."""
+        ...
 
     async def members_for_sync(
         self, *, ids: list[int], hashes: list[str]

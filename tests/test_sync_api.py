@@ -383,3 +383,26 @@ async def test_clients_are_rate_limited_per_client(world, client, container):
     # People (administrators) are not counted.
     for _ in range(5):
         assert (await client.get("/api/v1/sync/clients", headers=world.auth())).status_code == 200
+
+
+async def test_resync_fast_path_never_hides_a_change_made_on_our_side(world, client, container):
+    h = await client_auth(world, client)
+    row = member_row(world, 1)
+    created = await client.post("/api/v1/sync/members:batch", headers=h, json={"rows": [row]})
+    member_id = created.json()["results"][0]["id"]
+    again = await client.post("/api/v1/sync/members:batch", headers=h, json={"rows": [row]})
+    assert again.json()["results"][0]["status"] == "unchanged"
+    await client.patch(
+        f"/api/v1/members/{member_id}",
+        headers={**world.auth(), "If-Match": '"1"'},
+        json={"name": "我们改的"},
+    )
+    # The same row as before: the member moved on since, so it is checked and applied again.
+    r = await client.post("/api/v1/sync/members:batch", headers=h, json={"rows": [row]})
+    assert r.json()["results"][0]["status"] == "updated"
+    m = (await client.get(f"/api/v1/members/{member_id}", headers=world.auth())).json()
+    assert m["name"] == row["name"] and m["version"] == 3
+    before = await sync_tables(container)
+    r = await client.post("/api/v1/sync/members:batch", headers=h, json={"rows": [row]})
+    assert r.json()["results"][0]["status"] == "unchanged"
+    assert await sync_tables(container) == before

@@ -178,8 +178,11 @@ class ManagementRepository(Protocol):
         self, management_id: int, *, ended_on: dt.date, reason: str | None
     ) -> Management: ...
 
-    async def end_open(self, member_id: int, *, ended_on: dt.date, reason: str) -> int:
-        """End every registration of the member still open on ``ended_on``; how many."""
+    async def end_open(
+        self, member_id: int, *, ended_on: dt.date, reason: str, org_id: int | None = None
+    ) -> list[int]:
+        """End every registration of the member (at ``org_id`` only, when given) still open
+        on ``ended_on``; their ids."""
         ...
 
     async def of_member(self, member_id: int) -> list[Management]: ...

@@ -25,6 +25,7 @@ from app.graphql.mutations import OrgMutations
 from app.graphql.pipeline_mutations import PipelineMutations
 from app.graphql.pipeline_queries import PipelineQueries
 from app.graphql.queries import OrgQueries
+from app.graphql.self_queries import SelfQueries
 from app.graphql.transfer_mutations import TransferMutations
 from app.graphql.transfer_queries import TransferQueries
 from app.settings import Settings
@@ -38,6 +39,7 @@ class Query(
     PipelineQueries,
     TransferQueries,
     ManagementQueries,
+    SelfQueries,
 ):
     pass
 

@@ -28,6 +28,7 @@ from app.domain.members.pipeline import (
     EntryView,
     Funnel,
     FunnelStage,
+    MemberStage,
     PipelineEntry,
     Stage,
     StageRecord,
@@ -44,6 +45,7 @@ from app.domain.members.service import (
     insert_member,
     load_holder,
     load_member,
+    my_member_id,
     present,
     snapshot,
 )
@@ -472,3 +474,26 @@ async def pipeline_funnel(uow: UnitOfWork, actor: Principal, *, org_id: int) -> 
     stages = [funnel_stage(s, waits[s]) for s in WAITING]
     stages.append(FunnelStage(Stage.FULL, await uow.pipeline.completed(org.path), None, None))
     return Funnel(org_id=org.id, stages=stages)
+
+
+async def my_stage(uow: UnitOfWork, actor: Principal, *, cipher: PersonalDataCipher) -> MemberStage:
+    """The caller's own pipeline stage (member accounts, scope self), unmasked to themselves."""
+    actor.require(Scope.SELF)
+    member = await uow.members.get(await my_member_id(uow, actor))
+    assert member is not None  # my_member_id checked it
+    _, months = await _extension_months(uow, member.id)
+    full = member.status == MemberStatus.FULL.value
+    entry = await uow.pipeline.by_member(member.id)
+    view = None
+    if entry is not None:
+        stages = (await uow.pipeline.stages_of([entry.id]))[entry.id]
+        number = cipher.decrypt(entry.national_id_enc, context=NATIONAL_ID_CONTEXT)
+        view = EntryView(entry=entry, national_id=number, masked=False, stages=stages)
+    return MemberStage(
+        member_id=member.id,
+        stage=Stage.FULL if full else Stage.PROBATIONARY,
+        since=(member.full_member_date or member.join_date) if full else member.join_date,
+        probation_ends=None if full else probation_end(member.join_date, months),
+        extension_months=months,
+        entry=view,
+    )

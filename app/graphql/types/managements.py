@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 
 from app.domain.compliance.model import Finding, Report
 from app.domain.members.management_model import ChangeKind, ManagementView, Participation
-from app.domain.members.model import MemberEvent
+from app.domain.members.model import Affiliation, MemberEvent, MemberHistory
 from app.domain.messages import render
 
 ChangeKindEnum = strawberry.enum(ChangeKind, name="StatusChangeKind")
@@ -33,6 +33,36 @@ class MemberEventType:
             reason=e.reason,
             details=JSON(e.details),
             created_at=e.created_at,
+        )
+
+
+@strawberry.type(name="Affiliation", description="Where the relationship sat, from when to when.")
+class AffiliationType:
+    id: int
+    org_id: int
+    from_date: dt.date
+    to_date: dt.date | None = strawberry.field(description="Null for the current affiliation.")
+    reason: str | None
+
+    @classmethod
+    def of(cls, a: Affiliation) -> AffiliationType:
+        return cls(
+            id=a.id, org_id=a.org_id, from_date=a.from_date, to_date=a.to_date, reason=a.reason
+        )
+
+
+@strawberry.type(name="MemberHistory", description="A member's events and affiliations.")
+class MemberHistoryType:
+    member_id: int
+    events: list[MemberEventType]
+    affiliations: list[AffiliationType] = strawberry.field(description="Oldest first.")
+
+    @classmethod
+    def of(cls, h: MemberHistory) -> MemberHistoryType:
+        return cls(
+            member_id=h.member_id,
+            events=[MemberEventType.of(e) for e in h.events],
+            affiliations=[AffiliationType.of(a) for a in h.affiliations],
         )
 
 

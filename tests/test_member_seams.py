@@ -367,3 +367,32 @@ async def _check_counts(world, client, container) -> None:
         assert root is not None
         assert await domain_mismatches(uow, root.path) == {}
     await invariants(container)
+
+
+async def test_standing_changes_by_transfer_read_like_status_changes(world, client):
+    """History: leaving the system and coming back carry from/to standings in their events,
+    as every status change does."""
+    h = world.auth()
+    m = await make_member(world, client, 40)
+    t = await issue(world, client, m["id"], None, external_name="外省", external_region="浙江")
+    await act(world, client, t["id"], "receipt", {"receipt_no": "回-40"})
+    back = incoming_body(
+        world,
+        40,
+        "branch2",
+        birth_date=dt.date(1990, 1, 1),
+        national_id=national_id(dt.date(1990, 1, 1), 40),
+    )
+    r = await client.post("/api/v1/transfers/incoming", headers=h, json=back)
+    assert r.status_code == 201, r.text
+    hist = (await client.get(f"/api/v1/members/{m['id']}/history", headers=h)).json()
+    moves = [(e["kind"], e["details"].get("from"), e["details"].get("to")) for e in hist["events"]]
+    assert moves == [
+        ("joined", None, None),
+        ("transferred_out", "active", "transferred_out"),
+        ("transferred_in", "transferred_out", "active"),
+    ]
+    assert [(a["org_id"], a["to_date"] is None) for a in hist["affiliations"]] == [
+        (world.ids["branch1"], False),
+        (world.ids["branch2"], True),
+    ]

@@ -1,4 +1,4 @@
-"""SQL for member transfers (组织关系接转) and the affiliation change a transfer makes."""
+"""SQL for member transfers (组织关系接转): letters, their states and the work queues."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.db.models import MemberAffiliationRow, MemberRow, MemberTransferRow
+from app.db.models import MemberRow, MemberTransferRow
 from app.db.repositories.keyset import keyset_page
 from app.domain.members.model import ON_ROLL
 from app.domain.members.transfer_model import (
@@ -224,15 +224,3 @@ class SqlTransferRepository:
             .limit(limit)
         )
         return [(int(r.id), int(r.member_id)) for r in await self.s.execute(stmt)]
-
-    async def close_current_affiliation(self, member_id: int, *, on: dt.date) -> int:
-        stmt = (
-            sa.update(MemberAffiliationRow)
-            .where(
-                MemberAffiliationRow.member_id == member_id,
-                MemberAffiliationRow.to_date.is_(None),
-            )
-            .values(to_date=on)
-        )
-        result = await self.s.execute(stmt)
-        return int(result.rowcount)  # type: ignore[attr-defined]

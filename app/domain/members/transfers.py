@@ -486,7 +486,7 @@ async def report_transfer(
     if dest is None or dest.status is not OrgStatus.ACTIVE:
         raise RuleViolation("transfer.destination_dissolved", params={"id": t.to_org_id})
     now = uow.clock.now()
-    await uow.transfers.close_current_affiliation(member.id, on=day)
+    await uow.standing.close_current_affiliation(member.id, to_date=day)
     await uow.members.add_affiliation(
         member_id=member.id, org_id=dest.id, from_date=day, reason="transferred_in"
     )
@@ -579,7 +579,7 @@ async def record_receipt(
         _require_active(member)
         await _lock_orgs(uow, [member.org_id])
         now = uow.clock.now()
-        await uow.transfers.close_current_affiliation(member.id, on=day)
+        await uow.standing.close_current_affiliation(member.id, to_date=day)
         await uow.orgs.adjust_member_count(member.org_id, -1)
         await uow.members.update(
             member.id,
@@ -593,6 +593,8 @@ async def record_receipt(
             on_date=day,
             reason=None,
             details={
+                "from": member.standing,
+                "to": Standing.TRANSFERRED_OUT.value,
                 "transfer_id": t.id,
                 "from_org_id": member.org_id,
                 "external_name": t.external_name,
@@ -700,12 +702,19 @@ async def register_incoming(
     else:
         seen = existing.id if actor.covers_path(existing.org_path) else None
         raise NationalIdTaken(seen)
+    details: dict[str, Any] = {
+        "to_org_id": member.org_id,
+        "origin_name": origin,
+        "origin_region": region,
+    }
+    if readmitted:  # a standing change, told like the status changes tell theirs
+        details.update({"from": Standing.TRANSFERRED_OUT.value, "to": Standing.ACTIVE.value})
     await uow.members.add_event(
         member_id=member.id,
         kind=EventKind.TRANSFERRED_IN.value,
         on_date=day,
         reason=None,
-        details={"to_org_id": member.org_id, "origin_name": origin, "origin_region": region},
+        details=details,
         now=now,
     )
     t = await uow.transfers.add(

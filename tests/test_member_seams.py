@@ -396,3 +396,22 @@ async def test_standing_changes_by_transfer_read_like_status_changes(world, clie
         (world.ids["branch1"], False),
         (world.ids["branch2"], True),
     ]
+
+
+@pytest.mark.parametrize(("standing", "route"), [("died", "convert"), ("suspended", "extend")])
+async def test_probation_routes_keep_the_status_transitions(
+    world, client, container, standing, route
+):
+    """`/probation/convert|extend` apply the same transitions as the status-change route."""
+    m = await make_member(world, client, 50, status="probationary", join_date=days_ago(400))
+    assert (await change(world, client, m["id"], standing, days_ago(0))).status_code == 201
+    before = await transfer_tables(container)
+    body = {"on_date": days_ago(0)} | ({"months": 3} if route == "extend" else {})
+    r = await client.post(
+        f"/api/v1/members/{m['id']}/probation/{route}", headers=world.auth(), json=body
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "member.transition_not_allowed"
+    assert r.json()["errors"][0]["parameter"] == "member_id"
+    assert standing in r.json()["detail"]
+    assert await transfer_tables(container) == before

@@ -11,12 +11,14 @@ from app.domain.auth.principal import Principal
 from app.domain.auth.scopes import Scope
 from app.domain.errors import FieldError, InvalidInput, NotFound, RuleViolation
 from app.domain.members import pipeline_messages as _messages  # noqa: F401  (error texts)
+from app.domain.members.management_model import ChangeKind, check_transition
 from app.domain.members.model import (
     NATIONAL_ID_CONTEXT,
     Gender,
     Member,
     MemberStatus,
     MemberView,
+    Standing,
     mask_national_id,
     validate_national_id,
 )
@@ -375,6 +377,9 @@ async def convert_to_full(
     """Convert a probationary member to full membership (转正) once probation is over."""
     actor.require(Scope.MEMBERS_WRITE)
     member = await load_member(uow, actor, member_id, lock=True)
+    # The status-change route's transitions hold here too: a gone or suspended member is not
+    # converted (nor extended) by the back door.
+    check_transition(ChangeKind.BECAME_FULL, Standing(member.standing), pointer=None)
     updated = await convert_member(uow, actor, member, on_date=on_date, deciding_body=deciding_body)
     await uow.commit()
     return present(updated, cipher=cipher, unmasked=can_read_pii(actor))
@@ -419,6 +424,7 @@ async def extend_probation(
     """Extend a probationary member's probation once, by one to twelve months (延长预备期)."""
     actor.require(Scope.MEMBERS_WRITE)
     member = await load_member(uow, actor, member_id, lock=True)
+    check_transition(ChangeKind.PROBATION_EXTENDED, Standing(member.standing), pointer=None)
     await extend_member(uow, actor, member, months=months, on_date=on_date, reason=reason)
     await uow.commit()
     return present(member, cipher=cipher, unmasked=can_read_pii(actor))

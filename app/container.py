@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from app.db.session import Database
 from app.db.uow import SqlUnitOfWork
 from app.domain.clock import Clock
+from app.domain.funds.model import parse_money
 from app.domain.policy import Policy
 from app.security.crypto import DataCipher
 from app.security.keys import load_data_key, load_signing_key
@@ -30,6 +31,16 @@ class Container:
         await self.db.dispose()
 
 
+def approval_limits(settings: Settings) -> dict[str, int]:
+    """Per-role spending approval limits from the settings, in fen (empty: no limit)."""
+    limits = {}
+    for role in ("park_admin", "street_admin", "district_admin"):
+        text = getattr(settings, f"funds_approval_limit_{role}").strip()
+        if text:
+            limits[role] = parse_money(text, pointer=f"/funds_approval_limit_{role}")
+    return limits
+
+
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     key = load_signing_key(settings.jwt_private_key_pem, settings.data_dir)
     tokens = TokenService(
@@ -43,6 +54,10 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         term_years_general_branch=settings.term_years_general_branch,
         term_years_committee=settings.term_years_committee,
         page_size_max=settings.page_size_max,
+        spending_approval_limits_fen=approval_limits(settings),
+        loan_exposure_limit_fen=parse_money(
+            settings.funds_loan_exposure_limit, pointer="/funds_loan_exposure_limit"
+        ),
     )
     return Container(
         settings=settings,

@@ -18,6 +18,11 @@ from app.api.v1 import (
     auth,
     coverage,
     enterprises,
+    funds,
+    funds_dues,
+    funds_loans,
+    funds_relief,
+    funds_spending,
     instructors,
     managements,
     members,
@@ -138,6 +143,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         pipeline.router,
         transfers.router,
         managements.router,
+        funds.router,
+        funds_spending.router,
+        funds_loans.router,
+        funds_dues.router,
+        funds_relief.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     term_years_general_branch: int = 3
     term_years_committee: int = 5
 
+    # Funding pools: the largest spending request each role may approve, in yuan as a decimal
+    # string; empty means no limit for that role.
+    funds_approval_limit_park_admin: str = "50000.00"
+    funds_approval_limit_street_admin: str = "500000.00"
+    funds_approval_limit_district_admin: str = ""
+    # What one enterprise may owe a mutual-aid pool at a time (approved plus outstanding), yuan.
+    funds_loan_exposure_limit: str = "2000000.00"
+
     page_size_default: int = 50
     page_size_max: int = 200
 

@@ -29,3 +29,10 @@ def asyncpg_dsn(server: str, db: str) -> str:
 
 def sqlalchemy_url(server: str, db: str) -> str:
     return asyncpg_dsn(server, db).replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+# The data key the bench encrypts and hashes personal data with (generate.py) and hands to the
+# server and the token issuer (run.py), so both read the same ciphertexts and hashes. 32 bytes,
+# urlsafe base64, as LIANJIAN_DATA_KEY expects. Fixed and public: bench data only, never a
+# deployment's key.
+BENCH_DATA_KEY = "SvOKYW4CKafem9dTtezBabJxud7W1P37MhNBaW-d-tI"

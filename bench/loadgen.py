@@ -50,8 +50,25 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
+@dataclass(frozen=True)
+class Request:
+    """One request the built-in client may send: GET without a body, or POST with JSON."""
+
+    method: str
+    path: str
+    body: bytes | None = None
+
+    @classmethod
+    def get(cls, path: str) -> Request:
+        return cls("GET", path)
+
+    @classmethod
+    def post_json(cls, path: str, doc: object) -> Request:
+        return cls("POST", path, json.dumps(doc, separators=(",", ":")).encode())
+
+
 class HttpConnection:
-    """One HTTP/1.1 keep-alive connection to 127.0.0.1, GET only."""
+    """One HTTP/1.1 keep-alive connection to 127.0.0.1: GET, or POST with a JSON body."""
 
     def __init__(self, port: int, headers: dict[str, str], timeout: float = 30.0) -> None:
         self.port = port
@@ -67,15 +84,29 @@ class HttpConnection:
         return self._reader, self._writer
 
     async def get(self, path: str) -> tuple[int, bytes]:
+        return await self.send(Request.get(path))
+
+    async def send(self, request: Request) -> tuple[int, bytes]:
         try:
-            return await asyncio.wait_for(self._get(path), self.timeout)
+            return await asyncio.wait_for(self._send(request), self.timeout)
         except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
             await self.close()
             raise
 
-    async def _get(self, path: str) -> tuple[int, bytes]:
+    async def _send(self, request: Request) -> tuple[int, bytes]:
         reader, writer = await self._ensure_open()
-        writer.write(b"GET " + path.encode() + b" HTTP/1.1\r\n" + self._head)
+        line = f"{request.method} {request.path} HTTP/1.1\r\n".encode()
+        if request.body is None:
+            writer.write(line + self._head)
+        else:
+            length = len(request.body)
+            writer.write(
+                line
+                + b"Content-Type: application/json\r\n"
+                + f"Content-Length: {length}\r\n".encode()
+                + self._head
+                + request.body
+            )
         status_line = await reader.readline()
         if not status_line:
             raise ConnectionResetError("server closed the connection")
@@ -115,13 +146,13 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
 
 
 async def _worker(
-    conn: HttpConnection, paths: list[str], seed: int, deadline: float, out: Samples
+    conn: HttpConnection, requests: list[Request], seed: int, deadline: float, out: Samples
 ) -> None:
     rng = random.Random(seed)
     while time.perf_counter() < deadline and len(out.latencies) < MAX_REQUESTS:
         start = time.perf_counter()
         try:
-            status, _ = await conn.get(rng.choice(paths))
+            status, _ = await conn.send(rng.choice(requests))
         except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
             status = 0
         out.latencies.append(time.perf_counter() - start)
@@ -130,14 +161,19 @@ async def _worker(
 
 
 async def run_builtin(
-    port: int, paths: list[str], headers: dict[str, str], *, connections: int, seconds: float
+    port: int,
+    requests: list[Request],
+    headers: dict[str, str],
+    *,
+    connections: int,
+    seconds: float,
 ) -> LoadResult:
     conns = [HttpConnection(port, headers) for _ in range(connections)]
     out = Samples()
     start = time.perf_counter()
     try:
         await asyncio.gather(
-            *(_worker(c, paths, i, start + seconds, out) for i, c in enumerate(conns))
+            *(_worker(c, requests, i, start + seconds, out) for i, c in enumerate(conns))
         )
     finally:
         await asyncio.gather(*(c.close() for c in conns))
@@ -154,9 +190,12 @@ async def run_builtin(
     )
 
 
+# One item per request: a path suffix for GET (appended to the prefix), a JSON body for POST
+# (sent to the prefix). Each thread draws items at random, with its own seed.
 _LUA = """
-local ids = {%(ids)s}
+local items = {%(items)s}
 local headers = {["Authorization"] = "Bearer %(token)s"}
+local json_headers = {["Authorization"] = "Bearer %(token)s", ["Content-Type"] = "application/json"}
 local threads = {}
 local counter = 0
 bad = 0
@@ -172,7 +211,8 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "%(prefix)s" .. ids[math.random(#ids)], headers)
+  local item = items[math.random(#items)]
+  %(request)s
 end
 
 function response(status, headers, body)
@@ -200,19 +240,37 @@ def wrk_version() -> str | None:
     return (out.stdout + out.stderr).split("Copyright")[0].strip() or "wrk"
 
 
+_GET = 'return wrk.format("GET", "%s" .. item, headers)'
+_POST = 'return wrk.format("POST", "%s", json_headers, item)'
+
+
+def _lua_string(value: str) -> str:
+    assert all(32 <= ord(c) < 127 for c in value), "plain ASCII only"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def run_wrk(
     port: int,
     prefix: str,
-    ids: list[int] | list[str],
+    items: list[int] | list[str] | list[bytes],
     token: str,
     *,
     connections: int,
     threads: int,
     seconds: float,
+    method: str = "GET",
 ) -> LoadResult:
+    """GET ``prefix`` + a random item, or (``method="POST"``) POST a random item as the JSON
+    body to ``prefix``."""
     exe = shutil.which("wrk")
     assert exe is not None
-    script = _LUA % {"ids": ",".join(f'"{i}"' for i in ids), "token": token, "prefix": prefix}
+    texts = [i.decode() if isinstance(i, bytes) else str(i) for i in items]
+    request = {"GET": _GET, "POST": _POST}[method] % prefix
+    script = _LUA % {
+        "items": ",".join(_lua_string(t) for t in texts),
+        "token": token,
+        "request": request,
+    }
     with tempfile.TemporaryDirectory(prefix="lj-wrk-") as tmp:
         lua = Path(tmp) / "bench.lua"
         lua.write_text(script)

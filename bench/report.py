@@ -30,6 +30,8 @@ class Figure:
     def shown(self) -> str:
         if self.value is None:
             return "n/a"
+        if self.unit == "yes/no":
+            return "yes" if self.value else "no"
         if self.unit == "count":
             return f"{self.value:,.0f}"
         return f"{self.value:,.0f}" if abs(self.value) >= 100 else f"{self.value:,.2f}"

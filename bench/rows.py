@@ -1,4 +1,5 @@
-"""Row tuples for COPY: organisations, enterprises, instructors and their assignments."""
+"""Row tuples for COPY: organisations, enterprises, instructors and their assignments
+(members: members.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ ORG_COLUMNS = [
     "version",
     "created_at",
     "updated_at",
+    "member_count",
 ]
 ENTERPRISE_COLUMNS = [
     "id",
@@ -118,7 +120,11 @@ def credit_code(n: int, *, social_org: bool, division: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def org_rows(rng: random.Random, tree: Tree) -> list[Row]:
+def org_rows(
+    rng: random.Random, tree: Tree, member_counts: dict[int, int] | None = None
+) -> list[Row]:
+    """One row per organisation; ``member_count`` from the members generated there."""
+    counts = member_counts or {}
     rows: list[Row] = []
     for n in tree.nodes:
         created = moment(rng)
@@ -143,6 +149,7 @@ def org_rows(rng: random.Random, tree: Tree) -> list[Row]:
                 1,
                 created,
                 created + dt.timedelta(days=rng.randint(0, 200)),
+                counts.get(n.id, 0),
             )
         )
     return rows

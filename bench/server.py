@@ -25,19 +25,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def server_env(database_url: str, data_dir: Path) -> dict[str, str]:
+def server_env(database_url: str, data_dir: Path, data_key: str) -> dict[str, str]:
+    """The server's environment: the bench database, the shared data directory (its token
+    signing key) and the data key the generator encrypted personal data with."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANJIAN_")}
     env.pop("DATABASE_READ_URL", None)
     env.update(
         DATABASE_URL=database_url,
         LIANJIAN_DATA_DIR=str(data_dir),
+        LIANJIAN_DATA_KEY=data_key,
         LIANJIAN_LOG_LEVEL="WARNING",
     )
     return env
 
 
 def start(
-    database_url: str, data_dir: Path, port: int, workers: int, log: Path
+    database_url: str, data_dir: Path, data_key: str, port: int, workers: int, log: Path
 ) -> subprocess.Popen[bytes]:
     cmd = [
         str(VENV_BIN / "uvicorn"),
@@ -58,7 +61,7 @@ def start(
         return subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=server_env(database_url, data_dir),
+            env=server_env(database_url, data_dir, data_key),
             stdout=fh,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -100,11 +103,11 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 @asynccontextmanager
 async def running_server(
-    database_url: str, data_dir: Path, *, workers: int, log: Path
+    database_url: str, data_dir: Path, *, data_key: str, workers: int, log: Path
 ) -> AsyncIterator[tuple[int, int]]:
     """Start the API, wait for /readyz, yield (port, process group); always stop it."""
     port = free_port()
-    proc = start(database_url, data_dir, port, workers, log)
+    proc = start(database_url, data_dir, data_key, port, workers, log)
     try:
         await wait_ready(proc, port, log)
         yield port, proc.pid

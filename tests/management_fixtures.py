@@ -107,7 +107,7 @@ MANAGEMENT_BODIES: dict[tuple[str, str], Any] = {
 }
 MANAGEMENT_QUERIES: dict[tuple[str, str], Any] = {}
 MANAGEMENT_HEADERS: dict[tuple[str, str], dict[str, str]] = {}
-MANAGEMENT_GRAPHQL_ANCHOR_ONLY = {"myManagements"}
+MANAGEMENT_GRAPHQL_ANCHOR_ONLY = {"myManagements", "myHistory"}
 MANAGEMENT_GRAPHQL: dict[str, tuple[str, Any]] = {
     "changeMemberStatus": (
         "mutation($id: Int!, $d: Date!) { changeMemberStatus(memberId: $id, "
@@ -145,4 +145,9 @@ MANAGEMENT_GRAPHQL: dict[str, tuple[str, Any]] = {
         lambda s: {"id": s["org_id"]},
     ),
     "myManagements": ("{ myManagements { id } }", None),
+    "myHistory": ("{ myHistory { memberId } }", None),
+    "memberHistory": (
+        "query($id: Int!) { memberHistory(memberId: $id) { memberId } }",
+        lambda s: {"id": s["member_id"]},
+    ),
 }

@@ -28,14 +28,9 @@ async def member_token(world: Any, client: Any, member_id: int, username: str) -
 SELF_ANCHOR_ONLY = {
     ("GET", "/api/v1/members/me/stage"): "the caller's own pipeline stage",
 }
-SELF_GRAPHQL_ANCHOR_ONLY = {"myMember", "myHistory", "myTransfers", "myStage"}
+SELF_GRAPHQL_ANCHOR_ONLY = {"myMember", "myTransfers", "myStage"}
 SELF_GRAPHQL: dict[str, tuple[str, Any]] = {
-    "memberHistory": (
-        "query($id: Int!) { memberHistory(memberId: $id) { memberId } }",
-        lambda s: {"id": s["member_id"]},
-    ),
     "myMember": ("{ myMember { id } }", None),
-    "myHistory": ("{ myHistory { memberId } }", None),
     "myTransfers": ("{ myTransfers { edges { cursor } } }", None),
     "myStage": ("{ myStage { stage } }", None),
 }

@@ -48,6 +48,19 @@ async def test_change_member_status(world, client, container):
     assert p["event"]["details"]["org_id"] == world.ids["branch1"]
     r = await client.get(f"/api/v1/orgs/{world.ids['branch1']}", headers=h)
     assert r.json()["member_count"] == 0
+    q = """query($id: Int!) { memberHistory(memberId: $id) {
+             memberId events { kind onDate } affiliations { orgId fromDate toDate } } }"""
+    r = await gql(client, q, {"id": m["id"]}, h)
+    assert r["data"]["memberHistory"] == {
+        "memberId": m["id"],
+        "events": [
+            {"kind": "joined", "onDate": "2015-07-01"},
+            {"kind": "died", "onDate": days_ago(3)},
+        ],
+        "affiliations": [
+            {"orgId": world.ids["branch1"], "fromDate": "2015-07-01", "toDate": days_ago(3)}
+        ],
+    }
     other = await make_member(world, client, 2)
     before = await management_tables(container)
     r = await gql(
@@ -158,7 +171,14 @@ async def test_dual_management(world, client, container):
     r = await gql(client, q, {"id": migrant["id"]}, home)
     assert r["data"]["memberManagements"] == [{"id": reg["id"], "current": True}]
 
-    # The managing side may not change the member's status.
+    # The managing side may not read the history nor change the member's status.
+    r = await gql(
+        client,
+        "query($id: Int!) { memberHistory(memberId: $id) { memberId } }",
+        {"id": migrant["id"]},
+        park,
+    )
+    assert r["errors"][0]["extensions"]["code"] == "member.not_found"
     r = await gql(
         client,
         CHANGE,
@@ -206,3 +226,30 @@ async def test_member_stats_by_standing(world, client):
             {"key": "suspended", "count": 1},
         ],
     }
+
+
+async def test_my_history_and_managements(world, client):
+    m = await make_member(world, client, 40)
+    account = {
+        "username": "member.40",
+        "display_name": "党员40",
+        "role": "member",
+        "org_id": world.ids["branch1"],
+        "member_id": m["id"],
+        "password": "a long enough password",
+    }
+    assert (
+        await client.post("/api/v1/users", headers=world.auth(), json=account)
+    ).status_code == 201
+    r = await client.post(
+        "/api/v1/auth/token", json={"username": "member.40", "password": "a long enough password"}
+    )
+    mine = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    q = "{ myHistory { memberId events { kind } } myManagements { id } }"
+    r = await gql(client, q, None, mine)
+    assert r["data"] == {
+        "myHistory": {"memberId": m["id"], "events": [{"kind": "joined"}]},
+        "myManagements": [],
+    }
+    r = await gql(client, "{ myHistory { memberId } }", None, world.auth())
+    assert r["errors"][0]["extensions"]["code"] == "auth.scope_missing"

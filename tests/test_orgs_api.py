@@ -6,6 +6,9 @@ import sqlalchemy as sa
 
 from app.db.models import AuditRow, OrgRow
 from app.domain.auth.scopes import Role
+from tests.management_fixtures import days_ago, register
+from tests.member_fixtures import make_member
+from tests.transfer_fixtures import issue
 
 
 async def test_create_get_and_etag(world, client):
@@ -493,3 +496,27 @@ async def test_pagination_by_creation_time_visits_each_org_once(world, client):
                 break
         assert len(seen) == len(set(seen)) == 8
         assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+
+async def test_dissolve_waits_for_managed_members_and_open_letters(world, client):
+    """A branch that still manages a member affiliated elsewhere, or has a letter under way to
+    or from it, cannot be dissolved; once those are finished it can."""
+    h = world.auth()
+    m = await make_member(world, client, 71)
+    reg = await register(world, client, m["id"], "branch3", days_ago(10))
+    assert reg.status_code == 201, reg.text
+    url = f"/api/v1/orgs/{world.ids['branch3']}/dissolve"
+    r = await client.post(url, headers=h)
+    assert r.status_code == 422 and r.json()["code"] == "org.has_managed_members"
+    ended = await client.post(f"/api/v1/managements/{reg.json()['id']}/end", headers=h, json={})
+    assert ended.status_code == 200, ended.text
+    t = await issue(world, client, m["id"], "branch3")
+    r = await client.post(url, headers=h)
+    assert r.status_code == 422 and r.json()["code"] == "org.has_open_transfers"
+    assert (await client.get(f"/api/v1/orgs/{world.ids['branch3']}", headers=h)).json()[
+        "status"
+    ] == "active"
+    r = await client.post(f"/api/v1/transfers/{t['id']}/cancel", headers=h, json={})
+    assert r.status_code == 200, r.text
+    r = await client.post(url, headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "dissolved"

@@ -19,6 +19,13 @@ from tests.enterprise_fixtures import (
     credit_code,
     enterprise_samples,
 )
+from tests.fund_fixtures import (
+    FUND_BODIES,
+    FUND_GRAPHQL,
+    FUND_HEADERS,
+    FUND_QUERIES,
+    fund_samples,
+)
 from tests.management_fixtures import (
     MANAGEMENT_ANCHOR_ONLY,
     MANAGEMENT_BODIES,
@@ -101,6 +108,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples.update(await pipeline_samples(world, client))
     samples.update(await transfer_samples(world, client))
     samples.update(await management_samples(world, client))
+    samples.update(await fund_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -145,6 +153,7 @@ BODIES |= MEMBER_BODIES
 BODIES |= PIPELINE_BODIES
 BODIES |= TRANSFER_BODIES
 BODIES |= MANAGEMENT_BODIES
+BODIES |= FUND_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
@@ -154,6 +163,7 @@ QUERIES: dict[tuple[str, str], Any] = {
     **PIPELINE_QUERIES,
     **TRANSFER_QUERIES,
     **MANAGEMENT_QUERIES,
+    **FUND_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
@@ -161,6 +171,7 @@ HEADERS: dict[tuple[str, str], dict[str, str]] = {
     **MEMBER_HEADERS,
     **TRANSFER_HEADERS,
     **MANAGEMENT_HEADERS,
+    **FUND_HEADERS,
 }
 
 
@@ -310,6 +321,7 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
 GRAPHQL_FIELDS |= MEMBER_GRAPHQL
 GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
 GRAPHQL_FIELDS |= TRANSFER_GRAPHQL
+GRAPHQL_FIELDS |= FUND_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
 GRAPHQL_FIELDS |= MANAGEMENT_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"} | MANAGEMENT_GRAPHQL_ANCHOR_ONLY

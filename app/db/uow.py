@@ -22,6 +22,13 @@ from app.db.repositories.enterprises import (
     SqlEnterpriseRepository,
     SqlInstructorRepository,
 )
+from app.db.repositories.funds import (
+    SqlDuesRepository,
+    SqlFundRepository,
+    SqlLoanRepository,
+    SqlReliefRepository,
+    SqlSpendingRepository,
+)
 from app.db.repositories.managements import SqlManagementRepository, SqlStandingRepository
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
@@ -80,6 +87,11 @@ class SqlUnitOfWork:
         self.managements = SqlManagementRepository(s)
         self.standing = SqlStandingRepository(s)
         self.compliance = SqlComplianceRepository(s)
+        self.funds = SqlFundRepository(s)
+        self.spending = SqlSpendingRepository(s)
+        self.loans = SqlLoanRepository(s)
+        self.dues = SqlDuesRepository(s)
+        self.relief = SqlReliefRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

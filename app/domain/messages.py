@@ -280,6 +280,20 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "组织 {id} 仍有 {count} 个下级组织，须先迁出或撤销。",
         "Organisation {id} still has {count} child organisations.",
     ),
+    "org.has_managed_members": (
+        "仍有双重管理的党员",
+        "Has dual-managed members",
+        "组织 {id} 仍在管理 {count} 名隶属其他组织的党员，须先结束登记。",
+        "Organisation {id} still manages {count} members affiliated elsewhere: end those "
+        "registrations first.",
+    ),
+    "org.has_open_transfers": (
+        "仍有未办结的组织关系转接",
+        "Has open transfers",
+        "组织 {id} 仍有 {count} 份有效期内未办结的介绍信，须先办结或撤销。",
+        "Organisation {id} still has {count} transfer letters under way: finish or cancel them "
+        "first.",
+    ),
     "org.has_enterprises": (
         "仍有所属或覆盖的企业",
         "Has enterprises",

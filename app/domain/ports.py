@@ -17,6 +17,13 @@ from app.domain.enterprises.ports import (
     EnterpriseRepository,
     InstructorRepository,
 )
+from app.domain.funds.ports import (
+    DuesRepository,
+    FundRepository,
+    LoanRepository,
+    ReliefRepository,
+    SpendingRepository,
+)
 from app.domain.members.management_model import ManagementRepository, StandingRepository
 from app.domain.members.pipeline import PipelineRepository
 from app.domain.members.ports import MemberRepository
@@ -98,6 +105,21 @@ class UnitOfWork(Protocol):
 
     @property
     def compliance(self) -> ComplianceRepository: ...
+
+    @property
+    def funds(self) -> FundRepository: ...
+
+    @property
+    def spending(self) -> SpendingRepository: ...
+
+    @property
+    def loans(self) -> LoanRepository: ...
+
+    @property
+    def dues(self) -> DuesRepository: ...
+
+    @property
+    def relief(self) -> ReliefRepository: ...
 
     async def commit(self) -> None: ...
 

@@ -9,12 +9,15 @@ from strawberry.types import Info
 
 from app.domain.compliance import service as compliance_cases
 from app.domain.members import managements as cases
+from app.domain.members import service as member_cases
+from app.domain.members import standing as standing_cases
 from app.domain.pagination import PageRequest, decode_cursor
 from app.graphql.context import Context
 from app.graphql.types.common import Connection, connection
 from app.graphql.types.managements import (
     ComplianceType,
     ManagementType,
+    MemberHistoryType,
     ParticipationType,
 )
 
@@ -94,3 +97,17 @@ class ManagementQueries:
         async with info.context.uow() as uow:
             views = await cases.my_managements(uow, info.context.actor)
         return [ManagementType.of(v) for v in views]
+
+    @strawberry.field(description="A member's status events and affiliations (affiliation side).")
+    async def member_history(self, info: Info[Context, None], member_id: int) -> MemberHistoryType:
+        async with info.context.uow() as uow:
+            history = await member_cases.member_history(
+                uow, info.context.actor, member_id=member_id
+            )
+        return MemberHistoryType.of(history)
+
+    @strawberry.field(description="Self-service: your own status events and affiliations.")
+    async def my_history(self, info: Info[Context, None]) -> MemberHistoryType:
+        async with info.context.uow() as uow:
+            history = await standing_cases.my_history(uow, info.context.actor)
+        return MemberHistoryType.of(history)

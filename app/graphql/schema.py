@@ -17,6 +17,12 @@ from app.graphql.context import Context
 from app.graphql.enterprise_mutations import EnterpriseMutations
 from app.graphql.enterprise_queries import EnterpriseQueries
 from app.graphql.errors import DomainErrors
+from app.graphql.fund_dues import DuesMutations, DuesQueries
+from app.graphql.fund_loans import LoanMutations, LoanQueries
+from app.graphql.fund_mutations import FundMutations
+from app.graphql.fund_queries import FundQueries
+from app.graphql.fund_relief import ReliefMutations, ReliefQueries
+from app.graphql.fund_spending import SpendingMutations, SpendingQueries
 from app.graphql.management_mutations import ManagementMutations
 from app.graphql.management_queries import ManagementQueries
 from app.graphql.member_mutations import MemberMutations
@@ -39,6 +45,11 @@ class Query(
     PipelineQueries,
     TransferQueries,
     ManagementQueries,
+    FundQueries,
+    SpendingQueries,
+    LoanQueries,
+    DuesQueries,
+    ReliefQueries,
     SelfQueries,
 ):
     pass
@@ -52,6 +63,11 @@ class Mutation(
     PipelineMutations,
     TransferMutations,
     ManagementMutations,
+    FundMutations,
+    SpendingMutations,
+    LoanMutations,
+    DuesMutations,
+    ReliefMutations,
 ):
     pass
 

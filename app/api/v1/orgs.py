@@ -175,8 +175,10 @@ async def dissolve_org(
     version: IfMatchOptional,
     body: OrgDissolve | None = None,
 ) -> Response:
-    """Dissolve an organisation that has no active children and no enterprises under or covered
-    by it. The record and its history stay."""
+    """Dissolve an organisation that is empty: no active children (422 `org.has_children`), no
+    members (`org.has_members`), no enterprises under or covered by it (`org.has_enterprises`),
+    no members dual-managed there (`org.has_managed_members`) and no transfer letter under way
+    to or from it (`org.has_open_transfers`). The record and its history stay."""
     org = await org_cases.dissolve_org(
         uow,
         who,

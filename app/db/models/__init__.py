@@ -9,6 +9,22 @@ from app.db.models.accounts import (
 )
 from app.db.models.audit import AuditRow, IdempotencyRow
 from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
+from app.db.models.funds import (
+    DuesBillLineRow,
+    DuesBillRow,
+    DuesProfileRow,
+    FundAccountRow,
+    FundEntryRow,
+    FundLoanGuaranteeRow,
+    FundLoanInstallmentRow,
+    FundLoanRepaymentRow,
+    FundLoanRow,
+    FundPoolRow,
+    FundReliefEntryRow,
+    FundReliefSurveyRow,
+    FundSpendingRequestRow,
+    FundTransactionRow,
+)
 from app.db.models.managements import MemberManagementRow, MemberParticipationRow
 from app.db.models.members import (
     MemberAffiliationRow,
@@ -22,7 +38,21 @@ from app.db.models.transfers import MemberTransferRow
 
 __all__ = [
     "AuditRow",
+    "DuesBillLineRow",
+    "DuesBillRow",
+    "DuesProfileRow",
     "EnterpriseRow",
+    "FundAccountRow",
+    "FundEntryRow",
+    "FundLoanGuaranteeRow",
+    "FundLoanInstallmentRow",
+    "FundLoanRepaymentRow",
+    "FundLoanRow",
+    "FundPoolRow",
+    "FundReliefEntryRow",
+    "FundReliefSurveyRow",
+    "FundSpendingRequestRow",
+    "FundTransactionRow",
     "IdempotencyRow",
     "InstructorAssignmentRow",
     "InstructorRow",

@@ -141,6 +141,18 @@ class SqlManagementRepository:
             )
         return ids
 
+    async def count_open_at(self, org_id: int, *, today: dt.date) -> int:
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(M)
+            .where(
+                M.org_id == org_id,
+                M.ended_on.is_(None),
+                sa.or_(M.to_date.is_(None), M.to_date >= today),
+            )
+        )
+        return int((await self.s.execute(stmt)).scalar_one())
+
     async def of_member(self, member_id: int) -> list[Management]:
         stmt = sa.select(M).where(M.member_id == member_id).order_by(M.from_date, M.id)
         return [to_management(r) for r in (await self.s.execute(stmt)).scalars()]

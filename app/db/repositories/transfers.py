@@ -208,6 +208,18 @@ class SqlTransferRepository:
         )
         return Page(await self._named(rows), nxt)
 
+    async def count_open_at(self, org_id: int, *, today: dt.date) -> int:
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(_T)
+            .where(
+                sa.or_(_T.from_org_id == org_id, _T.to_org_id == org_id),
+                _T.state.in_(_OPEN),
+                _T.valid_until >= today,
+            )
+        )
+        return int((await self.s.execute(stmt)).scalar_one())
+
     async def count_overdue(self, path: str, *, today: dt.date) -> int:
         stmt = (
             sa.select(sa.func.count())

@@ -21,6 +21,9 @@ class Scope(StrEnum):
     MEMBERS_WRITE = "members:write"
     PII_READ = "pii:read"  # national id and phone numbers unmasked
     SELF = "self"  # a member's own profile and actions
+    FUNDS_READ = "funds:read"  # pools, their entries and statements
+    FUNDS_WRITE = "funds:write"  # open pools, record contributions, request spending
+    FUNDS_APPROVE = "funds:approve"  # decide spending requests, reverse transactions
 
 
 class Role(StrEnum):
@@ -80,6 +83,15 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
         }
     ),
 }
+
+
+# Funding pools: administrators keep and approve, branch secretaries keep their own branch's
+# books and ask for spending, analysts read.
+_FUNDS_ALL = frozenset({_S.FUNDS_READ, _S.FUNDS_WRITE, _S.FUNDS_APPROVE})
+for _role in (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.PARK_ADMIN):
+    ROLE_SCOPES[_role] = ROLE_SCOPES[_role] | _FUNDS_ALL
+ROLE_SCOPES[Role.BRANCH_SECRETARY] |= {_S.FUNDS_READ, _S.FUNDS_WRITE}
+ROLE_SCOPES[Role.ANALYST] |= {_S.FUNDS_READ}
 
 
 def scopes_for(role: Role) -> frozenset[Scope]:

@@ -193,6 +193,10 @@ class ManagementRepository(Protocol):
         on ``ended_on``; their ids."""
         ...
 
+    async def count_open_at(self, org_id: int, *, today: dt.date) -> int:
+        """Registrations at ``org_id`` not ended and running on or after ``today``."""
+        ...
+
     async def of_member(self, member_id: int) -> list[Management]: ...
 
     async def views(self, ids: list[int], *, today: dt.date) -> list[ManagementView]:

@@ -223,6 +223,10 @@ class TransferRepository(Protocol):
         page: PageRequest,
     ) -> Page[Transfer]: ...
 
+    async def count_open_at(self, org_id: int, *, today: dt.date) -> int:
+        """Open transfers from or to ``org_id`` whose letter is still valid on ``today``."""
+        ...
+
     async def count_overdue(self, path: str, *, today: dt.date) -> int:
         """Transfers from or to the subtree at ``path`` whose letter ran out unreported and
         that no later letter replaced (the overdue queue's size)."""

@@ -308,6 +308,14 @@ async def dissolve_org(
     if enterprises > 0:
         raise RuleViolation("org.has_enterprises", params={"id": org.id, "count": enterprises})
     today = uow.clock.today()
+    # Members managed here and letters under way to or from here would be left pointing at an
+    # organisation that no longer acts: end or finish them first.
+    managed = await uow.managements.count_open_at(org.id, today=today)
+    if managed > 0:
+        raise RuleViolation("org.has_managed_members", params={"id": org.id, "count": managed})
+    letters = await uow.transfers.count_open_at(org.id, today=today)
+    if letters > 0:
+        raise RuleViolation("org.has_open_transfers", params={"id": org.id, "count": letters})
     day = dissolved_on or today
     if day > today:
         raise InvalidInput(

@@ -41,7 +41,7 @@ class AffiliationType:
     id: int
     org_id: int
     from_date: dt.date
-    to_date: dt.date | None = strawberry.field(description="Null for the current affiliation.")
+    to_date: dt.date | None = strawberry.field(description="null for the current affiliation.")
     reason: str | None
 
     @classmethod
@@ -51,11 +51,11 @@ class AffiliationType:
         )
 
 
-@strawberry.type(name="MemberHistory", description="A member's events and affiliations.")
+@strawberry.type(name="MemberHistory", description="Status events and affiliations, oldest first.")
 class MemberHistoryType:
     member_id: int
     events: list[MemberEventType]
-    affiliations: list[AffiliationType] = strawberry.field(description="Oldest first.")
+    affiliations: list[AffiliationType]
 
     @classmethod
     def of(cls, h: MemberHistory) -> MemberHistoryType:

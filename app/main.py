@@ -28,6 +28,10 @@ from app.api.v1 import (
     members,
     orgs,
     pipeline,
+    sharing,
+    sharing_capacity,
+    sharing_joint,
+    sharing_lending,
     transfers,
     users,
 )
@@ -148,6 +152,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         funds_loans.router,
         funds_dues.router,
         funds_relief.router,
+        sharing.router,
+        sharing_capacity.router,
+        sharing_lending.router,
+        sharing_joint.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

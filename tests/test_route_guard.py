@@ -49,6 +49,13 @@ from tests.pipeline_fixtures import (
     pipeline_samples,
 )
 from tests.self_service_fixtures import SELF_ANCHOR_ONLY, SELF_GRAPHQL, SELF_GRAPHQL_ANCHOR_ONLY
+from tests.sharing_fixtures import (
+    SHARING_BODIES,
+    SHARING_GRAPHQL,
+    SHARING_HEADERS,
+    SHARING_QUERIES,
+    sharing_samples,
+)
 from tests.transfer_fixtures import (
     TRANSFER_ANCHOR_ONLY,
     TRANSFER_BODIES,
@@ -109,6 +116,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples.update(await transfer_samples(world, client))
     samples.update(await management_samples(world, client))
     samples.update(await fund_samples(world, client))
+    samples.update(await sharing_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -154,6 +162,7 @@ BODIES |= PIPELINE_BODIES
 BODIES |= TRANSFER_BODIES
 BODIES |= MANAGEMENT_BODIES
 BODIES |= FUND_BODIES
+BODIES |= SHARING_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
@@ -164,6 +173,7 @@ QUERIES: dict[tuple[str, str], Any] = {
     **TRANSFER_QUERIES,
     **MANAGEMENT_QUERIES,
     **FUND_QUERIES,
+    **SHARING_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
@@ -172,6 +182,7 @@ HEADERS: dict[tuple[str, str], dict[str, str]] = {
     **TRANSFER_HEADERS,
     **MANAGEMENT_HEADERS,
     **FUND_HEADERS,
+    **SHARING_HEADERS,
 }
 
 
@@ -322,6 +333,7 @@ GRAPHQL_FIELDS |= MEMBER_GRAPHQL
 GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
 GRAPHQL_FIELDS |= TRANSFER_GRAPHQL
 GRAPHQL_FIELDS |= FUND_GRAPHQL
+GRAPHQL_FIELDS |= SHARING_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
 GRAPHQL_FIELDS |= MANAGEMENT_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"} | MANAGEMENT_GRAPHQL_ANCHOR_ONLY

@@ -16,6 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.db.repositories.accounts import SqlAccountRepository
 from app.db.repositories.audit import AUDITED, SqlAuditRepository
+from app.db.repositories.capacity import SqlCapacityRepository
 from app.db.repositories.compliance import SqlComplianceRepository
 from app.db.repositories.enterprises import (
     SqlAssignmentRepository,
@@ -29,10 +30,13 @@ from app.db.repositories.funds import (
     SqlReliefRepository,
     SqlSpendingRepository,
 )
+from app.db.repositories.joint import SqlJointRepository
+from app.db.repositories.lending import SqlLendingRepository
 from app.db.repositories.managements import SqlManagementRepository, SqlStandingRepository
 from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
+from app.db.repositories.sharing import SqlShareRepository
 from app.db.repositories.transfers import SqlTransferRepository
 from app.db.session import Database
 from app.domain.clock import Clock
@@ -92,6 +96,10 @@ class SqlUnitOfWork:
         self.loans = SqlLoanRepository(s)
         self.dues = SqlDuesRepository(s)
         self.relief = SqlReliefRepository(s)
+        self.sharing = SqlShareRepository(s)
+        self.capacity = SqlCapacityRepository(s)
+        self.lending = SqlLendingRepository(s)
+        self.joint = SqlJointRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

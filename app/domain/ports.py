@@ -31,6 +31,12 @@ from app.domain.members.transfer_model import TransferRepository
 from app.domain.orgs.ports import LeaderRepository, OrgRepository
 from app.domain.pagination import Page, PageRequest
 from app.domain.policy import Policy
+from app.domain.sharing.ports import (
+    CapacityRepository,
+    JointRepository,
+    LendingRepository,
+    ShareRepository,
+)
 
 
 class AuditRepository(Protocol):
@@ -124,3 +130,15 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    @property
+    def sharing(self) -> ShareRepository: ...
+
+    @property
+    def capacity(self) -> CapacityRepository: ...
+
+    @property
+    def lending(self) -> LendingRepository: ...
+
+    @property
+    def joint(self) -> JointRepository: ...

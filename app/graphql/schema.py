@@ -32,6 +32,10 @@ from app.graphql.pipeline_mutations import PipelineMutations
 from app.graphql.pipeline_queries import PipelineQueries
 from app.graphql.queries import OrgQueries
 from app.graphql.self_queries import SelfQueries
+from app.graphql.sharing_analytics import SharingAnalyticsQueries
+from app.graphql.sharing_joint import JointMutations, JointQueries
+from app.graphql.sharing_mutations import SharingMutations
+from app.graphql.sharing_queries import SharingQueries
 from app.graphql.transfer_mutations import TransferMutations
 from app.graphql.transfer_queries import TransferQueries
 from app.settings import Settings
@@ -50,6 +54,9 @@ class Query(
     LoanQueries,
     DuesQueries,
     ReliefQueries,
+    SharingQueries,
+    JointQueries,
+    SharingAnalyticsQueries,
     SelfQueries,
 ):
     pass
@@ -68,6 +75,8 @@ class Mutation(
     LoanMutations,
     DuesMutations,
     ReliefMutations,
+    SharingMutations,
+    JointMutations,
 ):
     pass
 

@@ -7,8 +7,15 @@ from app.db.models.accounts import (
     WechatBindTicketRow,
     WechatIdentityRow,
 )
-from app.db.models.audit import AuditRow, IdempotencyRow
-from app.db.models.enterprises import EnterpriseRow, InstructorAssignmentRow, InstructorRow
+from app.db.models.audit import (
+    AuditRow,
+    IdempotencyRow,
+)
+from app.db.models.enterprises import (
+    EnterpriseRow,
+    InstructorAssignmentRow,
+    InstructorRow,
+)
 from app.db.models.funds import (
     DuesBillLineRow,
     DuesBillRow,
@@ -25,7 +32,10 @@ from app.db.models.funds import (
     FundSpendingRequestRow,
     FundTransactionRow,
 )
-from app.db.models.managements import MemberManagementRow, MemberParticipationRow
+from app.db.models.managements import (
+    MemberManagementRow,
+    MemberParticipationRow,
+)
 from app.db.models.members import (
     MemberAffiliationRow,
     MemberEventRow,
@@ -33,11 +43,38 @@ from app.db.models.members import (
     PipelineEntryRow,
     PipelineStageRow,
 )
-from app.db.models.orgs import LeaderRow, OrgRow
-from app.db.models.transfers import MemberTransferRow
+from app.db.models.orgs import (
+    LeaderRow,
+    OrgRow,
+)
+from app.db.models.sharing import (
+    CapacityNoticeRow,
+    CapacitySiteRow,
+    CaseNoteRow,
+    CaseRecordRow,
+    JointMeetingRow,
+    JointMembershipRow,
+    JointRotaChangeRow,
+    JointRotaRow,
+    ShareAllocationRow,
+    ShareDeliveryRow,
+    ShareInviteeRow,
+    ShareOfferRow,
+    ShareRequestRow,
+    WorkerLoanOfferRow,
+    WorkerLoanRequestRow,
+    WorkerLoanRow,
+)
+from app.db.models.transfers import (
+    MemberTransferRow,
+)
 
 __all__ = [
     "AuditRow",
+    "CapacityNoticeRow",
+    "CapacitySiteRow",
+    "CaseNoteRow",
+    "CaseRecordRow",
     "DuesBillLineRow",
     "DuesBillRow",
     "DuesProfileRow",
@@ -56,6 +93,10 @@ __all__ = [
     "IdempotencyRow",
     "InstructorAssignmentRow",
     "InstructorRow",
+    "JointMeetingRow",
+    "JointMembershipRow",
+    "JointRotaChangeRow",
+    "JointRotaRow",
     "LeaderRow",
     "LoginFailureRow",
     "MemberAffiliationRow",
@@ -68,7 +109,15 @@ __all__ = [
     "PipelineEntryRow",
     "PipelineStageRow",
     "RefreshTokenRow",
+    "ShareAllocationRow",
+    "ShareDeliveryRow",
+    "ShareInviteeRow",
+    "ShareOfferRow",
+    "ShareRequestRow",
     "UserRow",
     "WechatBindTicketRow",
     "WechatIdentityRow",
+    "WorkerLoanOfferRow",
+    "WorkerLoanRequestRow",
+    "WorkerLoanRow",
 ]

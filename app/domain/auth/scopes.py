@@ -24,6 +24,9 @@ class Scope(StrEnum):
     FUNDS_READ = "funds:read"  # pools, their entries and statements
     FUNDS_WRITE = "funds:write"  # open pools, record contributions, request spending
     FUNDS_APPROVE = "funds:approve"  # decide spending requests, reverse transactions
+    SHARING_READ = "sharing:read"  # order sharing, worker lending, joint mechanism
+    SHARING_WRITE = "sharing:write"  # act for an enterprise (its contact) or firms in the subtree
+    SHARING_COORDINATE = "sharing:coordinate"  # allocate and record as the park's coordinator
 
 
 class Role(StrEnum):
@@ -92,6 +95,18 @@ for _role in (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.PARK_ADMIN):
     ROLE_SCOPES[_role] = ROLE_SCOPES[_role] | _FUNDS_ALL
 ROLE_SCOPES[Role.BRANCH_SECRETARY] |= {_S.FUNDS_READ, _S.FUNDS_WRITE}
 ROLE_SCOPES[Role.ANALYST] |= {_S.FUNDS_READ}
+# Order sharing and the joint mechanism: park staff (and those above them) coordinate in their
+# subtree; an enterprise contact acts for their own enterprise only; others read.
+_SHARING_STAFF = frozenset({_S.SHARING_READ, _S.SHARING_WRITE, _S.SHARING_COORDINATE})
+for _role, _extra in (
+    (Role.DISTRICT_ADMIN, _SHARING_STAFF),
+    (Role.STREET_ADMIN, _SHARING_STAFF),
+    (Role.PARK_ADMIN, _SHARING_STAFF),
+    (Role.ENTERPRISE_CONTACT, frozenset({_S.SHARING_READ, _S.SHARING_WRITE})),
+    (Role.BRANCH_SECRETARY, frozenset({_S.SHARING_READ})),
+    (Role.ANALYST, frozenset({_S.SHARING_READ})),
+):
+    ROLE_SCOPES[_role] = ROLE_SCOPES[_role] | _extra
 
 
 def scopes_for(role: Role) -> frozenset[Scope]:

@@ -1,5 +1,5 @@
 """The `lianjian` command: serve, migrate, seed-demo, export-openapi, issue-token,
-expire-transfers."""
+expire-transfers, worker."""
 
 from __future__ import annotations
 
@@ -125,6 +125,30 @@ def cmd_expire_transfers(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    import signal
+
+    from app.container import build_container
+    from app.logging import configure
+    from app.worker import run
+
+    configure(settings.log_level)
+
+    async def main() -> None:
+        c = build_container(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await run(c, poll_seconds=args.poll, stop=stop)
+        finally:
+            await c.close()
+
+    asyncio.run(main())
+    return 0
+
+
 def _redact(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -173,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--batch", type=int, default=500)
     p.set_defaults(func=cmd_expire_transfers)
+    p = sub.add_parser("worker", help="deliver webhooks from the change outbox")
+    p.add_argument("--poll", type=float, default=1.0, help="seconds between idle rounds")
+    p.set_defaults(func=cmd_worker)
 
     args = parser.parse_args(argv)
     settings = Settings()

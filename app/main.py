@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.api import ops, problems
+from app.api import oauth, ops, problems
 from app.api.middleware import Metrics, RequestContextMiddleware
 from app.api.v1 import (
     audit,
@@ -32,6 +32,8 @@ from app.api.v1 import (
     sharing_capacity,
     sharing_joint,
     sharing_lending,
+    sync,
+    sync_files,
     transfers,
     users,
 )
@@ -156,6 +158,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         sharing_capacity.router,
         sharing_lending.router,
         sharing_joint.router,
+        oauth.router,
+        sync.router,
+        sync_files.router,
     ):
         app.include_router(router)
     app.include_router(graphql_router(c), prefix="/graphql", tags=["graphql"])

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     page_size_default: int = 50
     page_size_max: int = 200
 
+    # Requests per minute per machine client on the sync endpoints (per API process; 0: off).
+    sync_rate_limit_per_minute: int = 600
+
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 2000

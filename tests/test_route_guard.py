@@ -56,6 +56,14 @@ from tests.sharing_fixtures import (
     SHARING_QUERIES,
     sharing_samples,
 )
+from tests.sync_fixtures import (
+    SYNC_ANCHOR_ONLY,
+    SYNC_BODIES,
+    SYNC_GRAPHQL,
+    SYNC_HEADERS,
+    SYNC_QUERIES,
+    sync_samples,
+)
 from tests.transfer_fixtures import (
     TRANSFER_ANCHOR_ONLY,
     TRANSFER_BODIES,
@@ -88,6 +96,7 @@ ANCHOR_ONLY = {
     **TRANSFER_ANCHOR_ONLY,
     **MANAGEMENT_ANCHOR_ONLY,
     **SELF_ANCHOR_ONLY,
+    **SYNC_ANCHOR_ONLY,
 }
 
 
@@ -117,6 +126,7 @@ async def foreign_world(world, client) -> dict[str, Any]:
     samples.update(await management_samples(world, client))
     samples.update(await fund_samples(world, client))
     samples.update(await sharing_samples(world, client))
+    samples.update(await sync_samples(world, client))
     user = await client.post(
         "/api/v1/users",
         headers=h,
@@ -163,6 +173,7 @@ BODIES |= TRANSFER_BODIES
 BODIES |= MANAGEMENT_BODIES
 BODIES |= FUND_BODIES
 BODIES |= SHARING_BODIES
+BODIES |= SYNC_BODIES
 # Query parameters that aim a collection route at the foreign subtree.
 QUERIES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit"): lambda s: {"org_id": s["org_id"]},
@@ -174,6 +185,7 @@ QUERIES: dict[tuple[str, str], Any] = {
     **MANAGEMENT_QUERIES,
     **FUND_QUERIES,
     **SHARING_QUERIES,
+    **SYNC_QUERIES,
 }
 HEADERS: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/orgs/{org_id}"): {"If-Match": '"1"'},
@@ -183,6 +195,7 @@ HEADERS: dict[tuple[str, str], dict[str, str]] = {
     **MANAGEMENT_HEADERS,
     **FUND_HEADERS,
     **SHARING_HEADERS,
+    **SYNC_HEADERS,
 }
 
 
@@ -330,6 +343,7 @@ GRAPHQL_FIELDS: dict[str, tuple[str, Any]] = {
     ),
 }
 GRAPHQL_FIELDS |= MEMBER_GRAPHQL
+GRAPHQL_FIELDS |= SYNC_GRAPHQL
 GRAPHQL_FIELDS |= PIPELINE_GRAPHQL
 GRAPHQL_FIELDS |= TRANSFER_GRAPHQL
 GRAPHQL_FIELDS |= FUND_GRAPHQL

@@ -37,7 +37,9 @@ from app.db.repositories.members import SqlMemberRepository
 from app.db.repositories.orgs import SqlLeaderRepository, SqlOrgRepository
 from app.db.repositories.pipeline import SqlPipelineRepository
 from app.db.repositories.sharing import SqlShareRepository
+from app.db.repositories.sync import SqlJobRepository, SqlSyncRepository
 from app.db.repositories.transfers import SqlTransferRepository
+from app.db.repositories.webhooks import SqlWebhookRepository
 from app.db.session import Database
 from app.domain.clock import Clock
 from app.domain.policy import Policy
@@ -100,6 +102,9 @@ class SqlUnitOfWork:
         self.capacity = SqlCapacityRepository(s)
         self.lending = SqlLendingRepository(s)
         self.joint = SqlJointRepository(s)
+        self.sync = SqlSyncRepository(s)
+        self.webhooks = SqlWebhookRepository(s)
+        self.sync_jobs = SqlJobRepository(s)
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:

@@ -19,3 +19,14 @@ class AuditEntry:
     target_id: str
     org_id: int | None
     changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    """One change to record, for recording many in one go (bulk imports)."""
+
+    action: str
+    target_type: str
+    target_id: object
+    org_id: int | None
+    changes: dict[str, Any] | None = None

@@ -5,10 +5,10 @@ It rolls back unless the use case commits; only the unit of work commits.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.domain.accounts.ports import AccountRepository
-from app.domain.audit import AuditEntry
+from app.domain.audit import AuditEntry, AuditItem
 from app.domain.auth.principal import Principal
 from app.domain.clock import Clock
 from app.domain.compliance.ports import ComplianceRepository
@@ -37,6 +37,11 @@ from app.domain.sharing.ports import (
     LendingRepository,
     ShareRepository,
 )
+from app.domain.sync.ports import SyncRepository
+from app.domain.sync.webhook_model import WebhookRepository
+
+if TYPE_CHECKING:
+    from app.domain.sync.jobs import JobRepository
 
 
 class AuditRepository(Protocol):
@@ -50,6 +55,10 @@ class AuditRepository(Protocol):
         org_id: int | None,
         changes: dict[str, Any] | None = None,
     ) -> None: ...
+
+    async def record_many(self, actor: Principal, items: list[AuditItem]) -> None:
+        """Many entries at once (bulk imports), each reaching the change outbox as ``record``."""
+        ...
 
     async def for_target(
         self, target_type: str, target_id: str, *, page: PageRequest
@@ -126,6 +135,15 @@ class UnitOfWork(Protocol):
 
     @property
     def relief(self) -> ReliefRepository: ...
+
+    @property
+    def sync(self) -> SyncRepository: ...
+
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+
+    @property
+    def sync_jobs(self) -> JobRepository: ...
 
     async def commit(self) -> None: ...
 

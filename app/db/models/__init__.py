@@ -65,6 +65,14 @@ from app.db.models.sharing import (
     WorkerLoanRequestRow,
     WorkerLoanRow,
 )
+from app.db.models.sync import (
+    ChangeOutboxRow,
+    ClientExternalIdRow,
+    SyncClientRow,
+    SyncJobRow,
+    WebhookDeliveryRow,
+    WebhookSubscriptionRow,
+)
 from app.db.models.transfers import (
     MemberTransferRow,
 )
@@ -75,6 +83,8 @@ __all__ = [
     "CapacitySiteRow",
     "CaseNoteRow",
     "CaseRecordRow",
+    "ChangeOutboxRow",
+    "ClientExternalIdRow",
     "DuesBillLineRow",
     "DuesBillRow",
     "DuesProfileRow",
@@ -114,7 +124,11 @@ __all__ = [
     "ShareInviteeRow",
     "ShareOfferRow",
     "ShareRequestRow",
+    "SyncClientRow",
+    "SyncJobRow",
     "UserRow",
+    "WebhookDeliveryRow",
+    "WebhookSubscriptionRow",
     "WechatBindTicketRow",
     "WechatIdentityRow",
     "WorkerLoanOfferRow",

@@ -1,18 +1,23 @@
-"""The audit log: appended in the same transaction as the change it records."""
+"""The audit log: appended in the same transaction as the change it records.
+
+Every audited change of a record that belongs to an organisation also lands in the change
+outbox (the change feed and webhooks read it), in the same transaction: areas get the feed by
+auditing, as they must anyway (docs/decisions.md, D12)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import AuditRow, OrgRow
+from app.db.models import AuditRow, ChangeOutboxRow, OrgRow
 from app.db.repositories.keyset import keyset_page
-from app.domain.audit import AuditEntry
+from app.domain.audit import AuditEntry, AuditItem
 from app.domain.auth.principal import Principal
 from app.domain.orgs.model import subtree_bounds
 from app.domain.pagination import Page, PageRequest
+from app.domain.sync.model import feed_changes, previous_org_id, reaches_feed
 
 AUDITED = "lianjian_audited"
 
@@ -47,20 +52,78 @@ class SqlAuditRepository:
         org_id: int | None,
         changes: dict[str, Any] | None = None,
     ) -> None:
-        await self.s.execute(
-            sa.insert(AuditRow).values(
-                at=self.clock.now(),
-                actor=actor.subject,
-                actor_role=actor.role.value if actor.role else None,
-                request_id=actor.request_id,
-                action=action,
-                target_type=target_type,
-                target_id=str(target_id),
-                org_id=org_id,
-                changes=changes or {},
-            )
+        await self.record_many(
+            actor,
+            [AuditItem(action, target_type, target_id, org_id, changes)],
         )
+
+    async def record_many(self, actor: Principal, items: list[AuditItem]) -> None:
+        """Audit entries and their outbox rows, a few statements for any number of items."""
+        if not items:
+            return
+        now = self.clock.now()
+        role = actor.role.value if actor.role else None
+        for chunk in _chunks(items, 2000):
+            await self.s.execute(
+                sa.insert(_table(AuditRow)),
+                [
+                    {
+                        "at": now,
+                        "actor": actor.subject,
+                        "actor_role": role,
+                        "request_id": actor.request_id,
+                        "action": i.action,
+                        "target_type": i.target_type,
+                        "target_id": str(i.target_id),
+                        "org_id": i.org_id,
+                        "changes": i.changes or {},
+                    }
+                    for i in chunk
+                ],
+            )
         self.s.info[AUDITED] = True
+        await self._outbox(actor, items, now)
+
+    async def _outbox(self, actor: Principal, items: list[AuditItem], now: Any) -> None:
+        feed = [i for i in items if reaches_feed(i.target_type, i.action, i.org_id)]
+        if not feed:
+            return
+        org_ids = {i.org_id for i in feed} | {
+            p for i in feed if (p := previous_org_id(i.changes)) is not None
+        }
+        found = await self.s.execute(
+            sa.select(OrgRow.id, OrgRow.path).where(OrgRow.id.in_(org_ids))
+        )
+        paths = {int(r.id): str(r.path) for r in found}
+        tx = 0
+        if self.s.get_bind().dialect.name == "postgresql":
+            # The writing transaction's id: the feed serves a row only once every transaction
+            # that could still commit below it has ended (docs/decisions.md, D12).
+            tx = int(
+                (
+                    await self.s.execute(sa.text("SELECT pg_current_xact_id()::text::bigint"))
+                ).scalar_one()
+            )
+        rows = []
+        for i in feed:
+            assert i.org_id is not None
+            prev = previous_org_id(i.changes)
+            rows.append(
+                {
+                    "tx": tx,
+                    "at": now,
+                    "org_id": i.org_id,
+                    "org_path": paths[i.org_id],
+                    "prev_org_path": paths.get(prev) if prev is not None else None,
+                    "entity": i.target_type,
+                    "entity_id": str(i.target_id),
+                    "action": i.action,
+                    "actor": actor.subject,
+                    "changes": feed_changes(i.changes),
+                }
+            )
+        for chunk in _chunks(rows, 2000):
+            await self.s.execute(sa.insert(_table(ChangeOutboxRow)), chunk)
 
     async def for_target(
         self, target_type: str, target_id: str, *, page: PageRequest
@@ -95,3 +158,12 @@ class SqlAuditRepository:
             self.s, stmt, key_col=AuditRow.id, desc=True, id_col=AuditRow.id, page=page
         )
         return Page([to_entry(r[0]) for r in rows], nxt)
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _table(row: type[Any]) -> sa.Table:
+    """The Core table of a mapped class: Core inserts skip the ORM's per-row bookkeeping."""
+    return cast(sa.Table, row.__table__)

@@ -27,6 +27,9 @@ class Scope(StrEnum):
     SHARING_READ = "sharing:read"  # order sharing, worker lending, joint mechanism
     SHARING_WRITE = "sharing:write"  # act for an enterprise (its contact) or firms in the subtree
     SHARING_COORDINATE = "sharing:coordinate"  # allocate and record as the park's coordinator
+    SYNC_ADMIN = "sync:admin"  # register and manage machine clients (district administrators)
+    SYNC_WRITE = "sync:write"  # bulk upserts keyed by a machine client's external ids
+    CHANGES_READ = "changes:read"  # the change feed and webhooks of a machine client
 
 
 class Role(StrEnum):
@@ -56,7 +59,7 @@ _ADMIN = frozenset(
 )
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
-    Role.DISTRICT_ADMIN: _ADMIN | {_S.AUDIT_READ},
+    Role.DISTRICT_ADMIN: _ADMIN | {_S.AUDIT_READ, _S.SYNC_ADMIN},
     Role.STREET_ADMIN: _ADMIN,
     Role.PARK_ADMIN: _ADMIN,
     Role.BRANCH_SECRETARY: frozenset(
@@ -83,6 +86,8 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             _S.MEMBERS_READ,
             _S.MEMBERS_WRITE,
             _S.PII_READ,
+            _S.SYNC_WRITE,
+            _S.CHANGES_READ,
         }
     ),
 }

@@ -302,3 +302,25 @@ def fold_stats(org_id: int, rows: list[StatsRow]) -> MemberStats:
         dict(sorted(by_edu.items())),
         by_standing,
     )
+
+
+def check_member_dates(
+    *,
+    birth_date: dt.date,
+    join_date: dt.date,
+    status: MemberStatus,
+    full_member_date: dt.date | None,
+    today: dt.date,
+) -> None:
+    """A full member has a full-member date and a probationary one has none; birth, joining
+    and becoming full are in that order and not in the future."""
+    if (status is MemberStatus.FULL) != (full_member_date is not None):
+        raise InvalidInput(
+            "member.full_member_date_required",
+            fields=[FieldError("member.full_member_date_required", pointer="/full_member_date")],
+        )
+    if not (birth_date <= join_date <= (full_member_date or join_date) <= today):
+        raise InvalidInput(
+            "member.dates_out_of_order",
+            fields=[FieldError("member.dates_out_of_order", pointer="/join_date")],
+        )

@@ -26,10 +26,10 @@ from app.domain.members.model import (
     Member,
     MemberHistory,
     MemberStats,
-    MemberStatus,
     MemberView,
     NationalIdTaken,
     band_birth_range,
+    check_member_dates,
     fold_stats,
     mask_national_id,
     mask_phone,
@@ -181,18 +181,13 @@ async def insert_member(
     the org's member_count and the joined event."""
     fields = _clean(asdict(new))
     national_id = validate_national_id(new.national_id, birth_date=new.birth_date)
-    today = uow.clock.today()
-    full_date = new.full_member_date
-    if (new.status is MemberStatus.FULL) != (full_date is not None):
-        raise InvalidInput(
-            "member.full_member_date_required",
-            fields=[FieldError("member.full_member_date_required", pointer="/full_member_date")],
-        )
-    if not (new.birth_date <= new.join_date <= (full_date or new.join_date) <= today):
-        raise InvalidInput(
-            "member.dates_out_of_order",
-            fields=[FieldError("member.dates_out_of_order", pointer="/join_date")],
-        )
+    check_member_dates(
+        birth_date=new.birth_date,
+        join_date=new.join_date,
+        status=new.status,
+        full_member_date=new.full_member_date,
+        today=uow.clock.today(),
+    )
     digest = cipher.lookup_hash(national_id, context=NATIONAL_ID_CONTEXT)
     existing = await uow.members.by_national_id_hash(digest)
     if existing is not None:

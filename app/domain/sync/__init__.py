@@ -1,0 +1,1 @@
+"""Roster sync for district systems: machine clients, bulk upserts and the change feed."""

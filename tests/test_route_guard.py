@@ -48,6 +48,7 @@ from tests.pipeline_fixtures import (
     PIPELINE_QUERIES,
     pipeline_samples,
 )
+from tests.self_service_fixtures import SELF_ANCHOR_ONLY, SELF_GRAPHQL, SELF_GRAPHQL_ANCHOR_ONLY
 from tests.sharing_fixtures import (
     SHARING_BODIES,
     SHARING_GRAPHQL,
@@ -94,6 +95,7 @@ ANCHOR_ONLY = {
     ("GET", "/api/v1/members/me"): "the member record linked to the caller's own account",
     **TRANSFER_ANCHOR_ONLY,
     **MANAGEMENT_ANCHOR_ONLY,
+    **SELF_ANCHOR_ONLY,
     **SYNC_ANCHOR_ONLY,
 }
 
@@ -349,6 +351,8 @@ GRAPHQL_FIELDS |= SHARING_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"}
 GRAPHQL_FIELDS |= MANAGEMENT_GRAPHQL
 GRAPHQL_ANCHOR_ONLY = {"me"} | MANAGEMENT_GRAPHQL_ANCHOR_ONLY
+GRAPHQL_FIELDS |= SELF_GRAPHQL
+GRAPHQL_ANCHOR_ONLY |= SELF_GRAPHQL_ANCHOR_ONLY
 
 
 def _graphql_fields(app) -> list[str]:

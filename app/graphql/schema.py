@@ -31,6 +31,7 @@ from app.graphql.mutations import OrgMutations
 from app.graphql.pipeline_mutations import PipelineMutations
 from app.graphql.pipeline_queries import PipelineQueries
 from app.graphql.queries import OrgQueries
+from app.graphql.self_queries import SelfQueries
 from app.graphql.sharing_analytics import SharingAnalyticsQueries
 from app.graphql.sharing_joint import JointMutations, JointQueries
 from app.graphql.sharing_mutations import SharingMutations
@@ -56,6 +57,7 @@ class Query(
     SharingQueries,
     JointQueries,
     SharingAnalyticsQueries,
+    SelfQueries,
 ):
     pass
 

@@ -13,7 +13,7 @@ from app.graphql.transfer_types import TransferType
 from app.graphql.types.common import Connection, connection
 
 
-def _connection(result: Page[TransferView], sort: str) -> Connection[TransferType]:
+def transfer_connection(result: Page[TransferView], sort: str) -> Connection[TransferType]:
     by_id = sort in {"member", TransferQueue.HISTORY.value}
     conn: Connection[TransferType] = connection(
         [TransferType.of(v) for v in result.items],
@@ -48,7 +48,7 @@ class TransferQueries:
         )
         async with ctx.uow() as uow:
             result = await cases.member_transfers(uow, ctx.actor, member_id=member_id, page=page)
-        return _connection(result, "member")
+        return transfer_connection(result, "member")
 
     @strawberry.field(description="A transfer work queue over the subtree of orgId.")
     async def org_transfer_queue(
@@ -69,4 +69,4 @@ class TransferQueries:
             result = await cases.org_transfer_queue(
                 uow, ctx.actor, org_id=org_id, queue=queue, within_days=within_days, page=page
             )
-        return _connection(result, queue.value)
+        return transfer_connection(result, queue.value)

@@ -16,6 +16,7 @@ from app.api.v1.schemas.members import MemberOut
 from app.api.v1.schemas.pipeline import (
     ID_MAX,
     FunnelOut,
+    MemberStageOut,
     PipelineApply,
     PipelineEntryOut,
     ProbationConvert,
@@ -238,3 +239,18 @@ async def pipeline_funnel(org_id: OrgId, who: CurrentPrincipal, uow: ReadUow) ->
     they reached it, Asia/Shanghai dates); then how many completed. No personal data.
     Needs `members:read`."""
     return FunnelOut.of(await cases.pipeline_funnel(uow, who, org_id=org_id))
+
+
+@router.get(
+    "/members/me/stage",
+    response_model=MemberStageOut,
+    responses=problems(),
+    summary="My own pipeline stage",
+)
+async def my_stage(who: CurrentPrincipal, uow: ReadUow, c: AppContainer) -> Response:
+    """Self-service: the pipeline stage of the member linked to your account (probationary,
+    with the day probation may end, or full) and the stages recorded before admission,
+    unmasked to yourself. 404 `member.not_linked` when your account has none."""
+    stage = await cases.my_stage(uow, who, cipher=c.cipher)
+    out = MemberStageOut.of(stage)
+    return JSONResponse(out.model_dump(mode="json"), headers=_NO_STORE)

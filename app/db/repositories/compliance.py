@@ -19,14 +19,13 @@ from app.db.models import (
     OrgRow,
 )
 from app.db.repositories.managements import current_on
+from app.db.repositories.transfers import overdue
 from app.domain.compliance.model import OrgRef
 from app.domain.compliance.ports import Rows
 from app.domain.members.model import ON_ROLL, MemberStatus, Standing
-from app.domain.members.transfer_model import OPEN_STATES
 from app.domain.orgs.model import Formation, LeaderRole, OrgKind, OrgStatus, subtree_bounds
 
 _ON_ROLL = sorted(s.value for s in ON_ROLL)
-_OPEN_TRANSFER = sorted(s.value for s in OPEN_STATES)
 _ORG = (OrgRow.id, OrgRow.name, OrgRow.kind, OrgRow.path)
 Figures = Callable[[Any], dict[str, int | str]]
 
@@ -227,7 +226,7 @@ class SqlComplianceRepository:
                 sa.func.min(T.valid_until).label("oldest"),
             )
             .join(T, T.from_org_id == OrgRow.id)
-            .where(_in_subtree(path), T.state.in_(_OPEN_TRANSFER), T.valid_until < today)
+            .where(_in_subtree(path), overdue(today))
             .group_by(*_ORG)
         )
         return await self._capped(

@@ -114,18 +114,32 @@ class SqlManagementRepository:
         assert got is not None
         return got
 
-    async def end_open(self, member_id: int, *, ended_on: dt.date, reason: str) -> int:
-        result = await self.s.execute(
-            sa.update(M)
-            .where(
-                M.member_id == member_id,
-                M.ended_on.is_(None),
-                sa.or_(M.to_date.is_(None), M.to_date >= ended_on),
-            )
-            .values(ended_on=ended_on, end_reason=reason, to_date=ended_on)
-            .execution_options(synchronize_session=False)
+    async def end_open(
+        self, member_id: int, *, ended_on: dt.date, reason: str, org_id: int | None = None
+    ) -> list[int]:
+        stmt = sa.select(M.id).where(
+            M.member_id == member_id,
+            M.ended_on.is_(None),
+            sa.or_(M.to_date.is_(None), M.to_date >= ended_on),
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        if org_id is not None:
+            stmt = stmt.where(M.org_id == org_id)
+        ids = [
+            int(i) for i in (await self.s.execute(stmt.order_by(M.id).with_for_update())).scalars()
+        ]
+        if ids:
+            # A registration that began after ``ended_on`` ends on its first day, never before.
+            await self.s.execute(
+                sa.update(M)
+                .where(M.id.in_(ids))
+                .values(
+                    ended_on=ended_on,
+                    end_reason=reason,
+                    to_date=sa.case((M.from_date > ended_on, M.from_date), else_=ended_on),
+                )
+                .execution_options(synchronize_session=False)
+            )
+        return ids
 
     async def count_open_at(self, org_id: int, *, today: dt.date) -> int:
         stmt = (

@@ -1,4 +1,4 @@
-"""SQL for member transfers (组织关系接转) and the affiliation change a transfer makes."""
+"""SQL for member transfers (组织关系接转): letters, their states and the work queues."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.db.models import MemberAffiliationRow, MemberRow, MemberTransferRow
+from app.db.models import MemberRow, MemberTransferRow
 from app.db.repositories.keyset import keyset_page
+from app.domain.members.model import ON_ROLL
 from app.domain.members.transfer_model import (
     OPEN_STATES,
     TERMINAL_STATES,
@@ -27,6 +28,7 @@ from app.domain.pagination import Page, PageRequest
 _T = MemberTransferRow
 _OPEN = [s.value for s in OPEN_STATES]
 _DONE = [s.value for s in TERMINAL_STATES]
+_ON_ROLL = [s.value for s in ON_ROLL]
 
 
 def _select() -> sa.Select[Any]:
@@ -69,16 +71,20 @@ def _in(column: Any, path: str) -> sa.ColumnElement[bool]:
     return sa.and_(column >= lo, column < hi)
 
 
-def _overdue(today: dt.date) -> sa.ColumnElement[bool]:
-    """Ran out unreported (open past validity, or stored expired) and no later letter since."""
+def overdue(today: dt.date) -> sa.ColumnElement[bool]:
+    """Ran out unreported (open past validity, or stored expired), no later letter since, and
+    the member still on the roll (a member who died or left has nothing left to report). The
+    one definition of "overdue": the work queue, count_overdue and the compliance rule."""
     later = aliased(_T, name="later")
     replaced = sa.exists().where(later.member_id == _T.member_id, later.id > _T.id)
+    on_roll = sa.exists().where(MemberRow.id == _T.member_id, MemberRow.standing.in_(_ON_ROLL))
     return sa.and_(
         sa.or_(
             sa.and_(_T.state.in_(_OPEN), _T.valid_until < today),
             _T.state == TransferState.EXPIRED.value,
         ),
         ~replaced,
+        on_roll,
     )
 
 
@@ -193,7 +199,7 @@ class SqlTransferRepository:
                 _T.valid_until <= today + dt.timedelta(days=within_days),
             )
         elif queue is TransferQueue.OVERDUE:
-            stmt = stmt.where(either, _overdue(today))
+            stmt = stmt.where(either, overdue(today))
         else:  # history, newest first
             stmt = stmt.where(either, _T.state.in_(_DONE))
             key_col, desc = _T.id, True
@@ -218,7 +224,7 @@ class SqlTransferRepository:
         stmt = (
             sa.select(sa.func.count())
             .select_from(_T)
-            .where(sa.or_(_in(_T.from_path, path), _in(_T.to_path, path)), _overdue(today))
+            .where(sa.or_(_in(_T.from_path, path), _in(_T.to_path, path)), overdue(today))
         )
         return int((await self.s.execute(stmt)).scalar_one())
 
@@ -230,15 +236,3 @@ class SqlTransferRepository:
             .limit(limit)
         )
         return [(int(r.id), int(r.member_id)) for r in await self.s.execute(stmt)]
-
-    async def close_current_affiliation(self, member_id: int, *, on: dt.date) -> int:
-        stmt = (
-            sa.update(MemberAffiliationRow)
-            .where(
-                MemberAffiliationRow.member_id == member_id,
-                MemberAffiliationRow.to_date.is_(None),
-            )
-            .values(to_date=on)
-        )
-        result = await self.s.execute(stmt)
-        return int(result.rowcount)  # type: ignore[attr-defined]

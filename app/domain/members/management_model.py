@@ -43,14 +43,22 @@ TRANSITIONS: dict[ChangeKind, tuple[frozenset[Standing], Standing | None]] = {
 }
 
 
-def check_transition(kind: ChangeKind, standing: Standing) -> Standing | None:
-    """The standing ``kind`` leads to, or a 422 naming the change and the current standing."""
+def check_transition(
+    kind: ChangeKind, standing: Standing, *, pointer: str | None = "/kind"
+) -> Standing | None:
+    """The standing ``kind`` leads to, or a 422 naming the change and the current standing
+    (pointing at the body's ``kind``, or at the path's member when ``pointer`` is None: the
+    pipeline's own probation routes, which apply the same transitions)."""
     allowed, target = TRANSITIONS[kind]
     if standing not in allowed:
+        code = "member.transition_not_allowed"
+        where = (
+            FieldError(code, pointer=pointer)
+            if pointer
+            else FieldError(code, parameter="member_id")
+        )
         raise RuleViolation(
-            "member.transition_not_allowed",
-            params={"kind": kind.value, "standing": standing.value},
-            fields=[FieldError("member.transition_not_allowed", pointer="/kind")],
+            code, params={"kind": kind.value, "standing": standing.value}, fields=[where]
         )
     return target
 
@@ -178,8 +186,11 @@ class ManagementRepository(Protocol):
         self, management_id: int, *, ended_on: dt.date, reason: str | None
     ) -> Management: ...
 
-    async def end_open(self, member_id: int, *, ended_on: dt.date, reason: str) -> int:
-        """End every registration of the member still open on ``ended_on``; how many."""
+    async def end_open(
+        self, member_id: int, *, ended_on: dt.date, reason: str, org_id: int | None = None
+    ) -> list[int]:
+        """End every registration of the member (at ``org_id`` only, when given) still open
+        on ``ended_on``; their ids."""
         ...
 
     async def count_open_at(self, org_id: int, *, today: dt.date) -> int:

@@ -31,8 +31,7 @@ from app.domain.members.model import (
     validate_national_id,
 )
 from app.domain.members.ports import PersonalDataCipher
-from app.domain.members.service import load_member
-from app.domain.members.standing import my_member_id
+from app.domain.members.service import load_member, my_member_id
 from app.domain.orgs.service import load_active_org_of_kind, load_org
 from app.domain.pagination import Page, PageRequest, check_limit
 from app.domain.ports import UnitOfWork

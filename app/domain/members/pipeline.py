@@ -75,6 +75,20 @@ class EntryView:
 
 
 @dataclass(frozen=True)
+class MemberStage:
+    """Where a member stands in the pipeline: probationary (since admission, with the first day
+    conversion may be decided) or full; ``entry`` holds the stages they went through before,
+    when their application was recorded here (members registered directly have none)."""
+
+    member_id: int
+    stage: Stage  # PROBATIONARY or FULL
+    since: dt.date
+    probation_ends: dt.date | None
+    extension_months: int
+    entry: EntryView | None
+
+
+@dataclass(frozen=True)
 class FunnelStage:
     stage: Stage
     count: int

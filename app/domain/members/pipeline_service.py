@@ -11,12 +11,14 @@ from app.domain.auth.principal import Principal
 from app.domain.auth.scopes import Scope
 from app.domain.errors import FieldError, InvalidInput, NotFound, RuleViolation
 from app.domain.members import pipeline_messages as _messages  # noqa: F401  (error texts)
+from app.domain.members.management_model import ChangeKind, check_transition
 from app.domain.members.model import (
     NATIONAL_ID_CONTEXT,
     Gender,
     Member,
     MemberStatus,
     MemberView,
+    Standing,
     mask_national_id,
     validate_national_id,
 )
@@ -28,6 +30,7 @@ from app.domain.members.pipeline import (
     EntryView,
     Funnel,
     FunnelStage,
+    MemberStage,
     PipelineEntry,
     Stage,
     StageRecord,
@@ -44,6 +47,7 @@ from app.domain.members.service import (
     insert_member,
     load_holder,
     load_member,
+    my_member_id,
     present,
     snapshot,
 )
@@ -373,6 +377,9 @@ async def convert_to_full(
     """Convert a probationary member to full membership (转正) once probation is over."""
     actor.require(Scope.MEMBERS_WRITE)
     member = await load_member(uow, actor, member_id, lock=True)
+    # The status-change route's transitions hold here too: a gone or suspended member is not
+    # converted (nor extended) by the back door.
+    check_transition(ChangeKind.BECAME_FULL, Standing(member.standing), pointer=None)
     updated = await convert_member(uow, actor, member, on_date=on_date, deciding_body=deciding_body)
     await uow.commit()
     return present(updated, cipher=cipher, unmasked=can_read_pii(actor))
@@ -417,6 +424,7 @@ async def extend_probation(
     """Extend a probationary member's probation once, by one to twelve months (延长预备期)."""
     actor.require(Scope.MEMBERS_WRITE)
     member = await load_member(uow, actor, member_id, lock=True)
+    check_transition(ChangeKind.PROBATION_EXTENDED, Standing(member.standing), pointer=None)
     await extend_member(uow, actor, member, months=months, on_date=on_date, reason=reason)
     await uow.commit()
     return present(member, cipher=cipher, unmasked=can_read_pii(actor))
@@ -472,3 +480,26 @@ async def pipeline_funnel(uow: UnitOfWork, actor: Principal, *, org_id: int) -> 
     stages = [funnel_stage(s, waits[s]) for s in WAITING]
     stages.append(FunnelStage(Stage.FULL, await uow.pipeline.completed(org.path), None, None))
     return Funnel(org_id=org.id, stages=stages)
+
+
+async def my_stage(uow: UnitOfWork, actor: Principal, *, cipher: PersonalDataCipher) -> MemberStage:
+    """The caller's own pipeline stage (member accounts, scope self), unmasked to themselves."""
+    actor.require(Scope.SELF)
+    member = await uow.members.get(await my_member_id(uow, actor))
+    assert member is not None  # my_member_id checked it
+    _, months = await _extension_months(uow, member.id)
+    full = member.status == MemberStatus.FULL.value
+    entry = await uow.pipeline.by_member(member.id)
+    view = None
+    if entry is not None:
+        stages = (await uow.pipeline.stages_of([entry.id]))[entry.id]
+        number = cipher.decrypt(entry.national_id_enc, context=NATIONAL_ID_CONTEXT)
+        view = EntryView(entry=entry, national_id=number, masked=False, stages=stages)
+    return MemberStage(
+        member_id=member.id,
+        stage=Stage.FULL if full else Stage.PROBATIONARY,
+        since=(member.full_member_date or member.join_date) if full else member.join_date,
+        probation_ends=None if full else probation_end(member.join_date, months),
+        extension_months=months,
+        entry=view,
+    )

@@ -246,13 +246,21 @@ async def get_my_member(
 ) -> MemberView:
     """The caller's own member record (a member-role account linked to it), unmasked."""
     actor.require(Scope.SELF)
+    member = await uow.members.get(await my_member_id(uow, actor))
+    assert member is not None  # my_member_id checked it
+    return present(member, cipher=cipher, unmasked=True)
+
+
+async def my_member_id(uow: UnitOfWork, actor: Principal) -> int:
+    """The member linked to the caller's own account (users.member_id); NotFound otherwise.
+    The one place every self-service read (profile, history, transfers, managements, stage)
+    finds "me"."""
     member_id = (
         await uow.members.linked_to_user(actor.user_id) if actor.user_id is not None else None
     )
-    member = await uow.members.get(member_id) if member_id is not None else None
-    if member is None:
+    if member_id is None or await uow.members.get(member_id) is None:
         raise NotFound("member.not_linked")
-    return present(member, cipher=cipher, unmasked=True)
+    return member_id
 
 
 async def update_member(

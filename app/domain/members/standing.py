@@ -2,7 +2,8 @@
 probation (the pipeline's own rules, called from here), lost contact and its restoration,
 suspension, and the changes that take a member off the roll (struck off, died, left). A member
 who leaves the roll keeps their record: the current affiliation is closed, the org's
-member_count goes down and open dual-management registrations end, all in one transaction."""
+member_count goes down, open dual-management registrations end and an open transfer is
+cancelled (follow_ups.py), all in one transaction."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 
 from app.domain.auth.principal import Principal
 from app.domain.auth.scopes import Scope
-from app.domain.errors import FieldError, InvalidInput, NotFound, PreconditionFailed
+from app.domain.errors import FieldError, InvalidInput, PreconditionFailed
 from app.domain.members import management_messages as _messages  # noqa: F401  (error texts)
+from app.domain.members.follow_ups import cancel_open_transfer, end_managements
 from app.domain.members.management_model import (
     ChangeKind,
     StatusChange,
@@ -24,7 +26,7 @@ from app.domain.members.management_model import (
 from app.domain.members.model import MemberEvent, MemberHistory, MemberView, Standing
 from app.domain.members.pipeline_service import convert_member, extend_member
 from app.domain.members.ports import PersonalDataCipher
-from app.domain.members.service import can_read_pii, load_member, present
+from app.domain.members.service import can_read_pii, load_member, my_member_id, present
 from app.domain.ports import UnitOfWork
 
 
@@ -104,10 +106,13 @@ async def change_status(
         if leaves_roll(target):
             closed = await uow.standing.close_current_affiliation(member.id, to_date=change.on_date)
             await uow.orgs.adjust_member_count(closed.org_id, -1)
-            ended = await uow.managements.end_open(
-                member.id, ended_on=change.on_date, reason=change.kind.value
+            ended = await end_managements(
+                uow, actor, member.id, on=change.on_date, reason=change.kind.value
             )
-            details.update(org_id=closed.org_id, managements_ended=ended)
+            cancelled = await cancel_open_transfer(uow, actor, member, kind=change.kind.value)
+            details.update(org_id=closed.org_id, managements_ended=len(ended))
+            if cancelled is not None:
+                details.update(transfer_cancelled=cancelled)
         event = await uow.members.add_event(
             member_id=member.id,
             kind=change.kind.value,
@@ -148,15 +153,6 @@ async def my_history(uow: UnitOfWork, actor: Principal) -> MemberHistory:
         events=await uow.members.events_of(member_id),
         affiliations=await uow.members.affiliations_of(member_id),
     )
-
-
-async def my_member_id(uow: UnitOfWork, actor: Principal) -> int:
-    member_id = (
-        await uow.members.linked_to_user(actor.user_id) if actor.user_id is not None else None
-    )
-    if member_id is None or await uow.members.get(member_id) is None:
-        raise NotFound("member.not_linked")
-    return member_id
 
 
 async def count_mismatches(uow: UnitOfWork, path: str) -> dict[int, tuple[int, int]]:

@@ -25,6 +25,14 @@ messages.register(
             "该党员当前状态为 {standing}，不能办理组织关系转接。",
             "The member's standing is {standing}; only members on the roll can transfer.",
         ),
+        "transfer.member_not_active": (
+            "党员状态不能转接",
+            "Member cannot be transferred now",
+            "该党员当前状态为 {standing}（失联或停止党籍），"
+            "恢复正常状态前不能开具、接收、报到或回执组织关系介绍信。",
+            "This member's standing is {standing} (lost contact or suspended): a transfer can be "
+            "issued, accepted, reported or completed only once the standing is active again.",
+        ),
         "transfer.destination_required": (
             "须指明接收单位",
             "Destination required",

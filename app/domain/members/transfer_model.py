@@ -235,7 +235,3 @@ class TransferRepository(Protocol):
     async def lapsed(self, *, today: dt.date, limit: int) -> list[tuple[int, int]]:
         """(transfer id, member id) of open transfers past their validity, by member id."""
         ...
-
-    async def close_current_affiliation(self, member_id: int, *, on: dt.date) -> int:
-        """End the member's current affiliation on ``on``; the number of rows closed."""
-        ...

@@ -25,6 +25,7 @@ from app.domain.errors import (
     RuleViolation,
 )
 from app.domain.members import transfer_messages as _messages  # noqa: F401  (error texts)
+from app.domain.members.follow_ups import end_managements
 from app.domain.members.model import (
     HOLDING_KINDS,
     NATIONAL_ID_CONTEXT,
@@ -37,7 +38,13 @@ from app.domain.members.model import (
     validate_national_id,
 )
 from app.domain.members.ports import NewMember, PersonalDataCipher
-from app.domain.members.service import insert_member, load_holder, load_member, snapshot
+from app.domain.members.service import (
+    insert_member,
+    load_holder,
+    load_member,
+    my_member_id,
+    snapshot,
+)
 from app.domain.members.transfer_model import (
     EXPIRING_DAYS_DEFAULT,
     EXPIRING_DAYS_MAX,
@@ -108,15 +115,6 @@ def _not_found(transfer_id: int) -> NotFound:
     return NotFound("transfer.not_found", params={"id": transfer_id})
 
 
-async def _linked_member_id(uow: UnitOfWork, actor: Principal) -> int:
-    member_id = (
-        await uow.members.linked_to_user(actor.user_id) if actor.user_id is not None else None
-    )
-    if member_id is None:
-        raise NotFound("member.not_linked")
-    return member_id
-
-
 async def load_transfer(uow: UnitOfWork, actor: Principal, transfer_id: int) -> Transfer:
     """The transfer if the actor's subtree holds its sender or destination, or (a member's own
     token) if it is the actor's own; otherwise NotFound."""
@@ -127,7 +125,7 @@ async def load_transfer(uow: UnitOfWork, actor: Principal, transfer_id: int) -> 
         if not sees(actor, t):
             raise _not_found(transfer_id)
     elif actor.has(Scope.SELF):
-        if await _linked_member_id(uow, actor) != t.member_id:
+        if await my_member_id(uow, actor) != t.member_id:
             raise _not_found(transfer_id)
     else:
         actor.require(Scope.MEMBERS_READ)
@@ -234,12 +232,21 @@ async def _destination(uow: UnitOfWork, org_id: int, member: Member) -> Org:
     return org
 
 
-def _require_on_roll(member: Member) -> None:
+def _require_active(member: Member) -> None:
+    """Only an active member moves: a gone one (struck off, died, left, transferred out) is
+    off the roll; a lost-contact or suspended one stays on the roll but cannot present or
+    report a letter until their standing is restored (docs/api.md, Transfers)."""
     if member.standing not in ON_ROLL:
         raise RuleViolation(
             "transfer.member_not_on_roll",
             params={"standing": member.standing},
             fields=[FieldError("transfer.member_not_on_roll", pointer="/member_id")],
+        )
+    if member.standing != Standing.ACTIVE.value:
+        raise RuleViolation(
+            "transfer.member_not_active",
+            params={"standing": member.standing},
+            fields=[FieldError("transfer.member_not_active", pointer="/member_id")],
         )
 
 
@@ -264,7 +271,7 @@ async def issue_transfer(uow: UnitOfWork, actor: Principal, *, new: NewTransfer)
         ext_region = required_text(ext_region, pointer="/external_region", limit=100)
     issued_on, valid_until = letter_validity(new.issued_on, new.valid_until, today=today)
     member = await load_member(uow, actor, new.member_id, lock=True, pointer="/member_id")
-    _require_on_roll(member)
+    _require_active(member)
     current = [a for a in await uow.members.affiliations_of(member.id) if a.to_date is None]
     if current and issued_on < current[0].from_date:
         raise InvalidInput(
@@ -334,11 +341,12 @@ async def accept_transfer(
 ) -> TransferView:
     """The destination (or an org above it) accepts a transfer that is still valid."""
     actor.require(Scope.MEMBERS_WRITE)
-    t, _ = await _lock(uow, actor, transfer_id, expected_version)
+    t, member = await _lock(uow, actor, transfer_id, expected_version)
     today = uow.clock.today()
     _require_internal(t, "accept")
     _require_destination(actor, t)
     _require_state(t, today, TransferState.ISSUED, "accept")
+    _require_active(member)
     dest = await uow.orgs.get(t.to_org_id) if t.to_org_id is not None else None
     if dest is None or dest.status is not OrgStatus.ACTIVE:
         raise RuleViolation("transfer.destination_dissolved", params={"id": t.to_org_id})
@@ -471,14 +479,14 @@ async def report_transfer(
     )
     if day > t.valid_until:  # pragma: no cover - today <= valid_until was checked above
         raise RuleViolation("transfer.expired", params={"id": t.id})
-    _require_on_roll(member)
+    _require_active(member)
     assert t.to_org_id is not None
     orgs = await _lock_orgs(uow, [member.org_id, t.to_org_id])
     dest = orgs.get(t.to_org_id)
     if dest is None or dest.status is not OrgStatus.ACTIVE:
         raise RuleViolation("transfer.destination_dissolved", params={"id": t.to_org_id})
     now = uow.clock.now()
-    await uow.transfers.close_current_affiliation(member.id, on=day)
+    await uow.standing.close_current_affiliation(member.id, to_date=day)
     await uow.members.add_affiliation(
         member_id=member.id, org_id=dest.id, from_date=day, reason="transferred_in"
     )
@@ -507,6 +515,10 @@ async def report_transfer(
         details={**details, "to_org_id": dest.id},
         now=now,
     )
+    # The destination cannot also manage the member it now holds (management.own_org).
+    ended = await end_managements(
+        uow, actor, member.id, on=day, reason=EventKind.TRANSFERRED_IN.value, org_id=dest.id
+    )
     updated = await _apply(
         uow,
         t,
@@ -527,7 +539,11 @@ async def report_transfer(
         target_type="member",
         target_id=member.id,
         org_id=dest.id,
-        changes={"org_id": {"from": member.org_id, "to": dest.id}, "transfer_id": t.id},
+        changes={
+            "org_id": {"from": member.org_id, "to": dest.id},
+            "transfer_id": t.id,
+            "managements_ended": ended,
+        },
     )
     await uow.commit()
     return view_of(updated, today)
@@ -560,10 +576,10 @@ async def record_receipt(
             pointer="/receipt_on",
             code="transfer.date_out_of_range",
         )
-        _require_on_roll(member)
+        _require_active(member)
         await _lock_orgs(uow, [member.org_id])
         now = uow.clock.now()
-        await uow.transfers.close_current_affiliation(member.id, on=day)
+        await uow.standing.close_current_affiliation(member.id, to_date=day)
         await uow.orgs.adjust_member_count(member.org_id, -1)
         await uow.members.update(
             member.id,
@@ -577,12 +593,18 @@ async def record_receipt(
             on_date=day,
             reason=None,
             details={
+                "from": member.standing,
+                "to": Standing.TRANSFERRED_OUT.value,
                 "transfer_id": t.id,
                 "from_org_id": member.org_id,
                 "external_name": t.external_name,
                 "external_region": t.external_region,
             },
             now=now,
+        )
+        # Gone from the system: no organisation in it manages the member any more.
+        ended = await end_managements(
+            uow, actor, member.id, on=day, reason=EventKind.TRANSFERRED_OUT.value
         )
         updated = await _apply(
             uow,
@@ -603,6 +625,7 @@ async def record_receipt(
             changes={
                 "standing": {"from": member.standing, "to": Standing.TRANSFERRED_OUT.value},
                 "transfer_id": t.id,
+                "managements_ended": ended,
             },
         )
     else:
@@ -679,12 +702,19 @@ async def register_incoming(
     else:
         seen = existing.id if actor.covers_path(existing.org_path) else None
         raise NationalIdTaken(seen)
+    details: dict[str, Any] = {
+        "to_org_id": member.org_id,
+        "origin_name": origin,
+        "origin_region": region,
+    }
+    if readmitted:  # a standing change, told like the status changes tell theirs
+        details.update({"from": Standing.TRANSFERRED_OUT.value, "to": Standing.ACTIVE.value})
     await uow.members.add_event(
         member_id=member.id,
         kind=EventKind.TRANSFERRED_IN.value,
         on_date=day,
         reason=None,
-        details={"to_org_id": member.org_id, "origin_name": origin, "origin_region": region},
+        details=details,
         now=now,
     )
     t = await uow.transfers.add(
@@ -812,7 +842,7 @@ async def my_transfers(
     """The transfers of the member linked to the caller's own account, newest first."""
     actor.require(Scope.SELF)
     check_limit(page.limit, maximum=uow.policy.page_size_max)
-    member_id = await _linked_member_id(uow, actor)
+    member_id = await my_member_id(uow, actor)
     return await _views(uow, await uow.transfers.of_member(member_id, page=page))
 
 

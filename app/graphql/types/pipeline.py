@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from app.domain.members.model import Gender
-from app.domain.members.pipeline import EntryView, Funnel, Stage, StageRecord
+from app.domain.members.pipeline import EntryView, Funnel, MemberStage, Stage, StageRecord
 
 PipelineStageEnum = strawberry.enum(Stage, name="PipelineStage")
 
@@ -70,6 +70,31 @@ class PipelineEntryType:
             created_at=e.created_at,
             updated_at=e.updated_at,
             stages=[StageRecordType.of(r) for r in v.stages],
+        )
+
+
+@strawberry.type(name="MemberStage", description="A member's own stage in the pipeline.")
+class MemberStageType:
+    member_id: int
+    stage: Stage = strawberry.field(description="probationary or full.")
+    since: dt.date
+    probation_ends: dt.date | None = strawberry.field(
+        description="Probationary: the first day conversion may be decided."
+    )
+    extension_months: int
+    entry: PipelineEntryType | None = strawberry.field(
+        description="Stages recorded before admission; null when registered directly."
+    )
+
+    @classmethod
+    def of(cls, s: MemberStage) -> MemberStageType:
+        return cls(
+            member_id=s.member_id,
+            stage=s.stage,
+            since=s.since,
+            probation_ends=s.probation_ends,
+            extension_months=s.extension_months,
+            entry=PipelineEntryType.of(s.entry) if s.entry is not None else None,
         )
 
 

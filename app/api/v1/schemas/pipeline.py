@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from app.api.v1.schemas.common import Strict
 from app.api.v1.schemas.members import NATIONAL_ID_DOC
 from app.domain.members.model import Gender
-from app.domain.members.pipeline import EntryView, Funnel, Stage, StageRecord
+from app.domain.members.pipeline import EntryView, Funnel, MemberStage, Stage, StageRecord
 
 # Ids are BIGINT keys from 1 up: anything else names no row and is refused as invalid input
 # before it reaches the database driver (which would refuse to bind it).
@@ -72,6 +72,31 @@ class PipelineEntryOut(BaseModel):
             created_at=e.created_at,
             updated_at=e.updated_at,
             stages=[StageOut.of(r) for r in v.stages],
+        )
+
+
+class MemberStageOut(BaseModel):
+    member_id: int
+    stage: Stage = Field(description="`probationary` or `full`.")
+    since: dt.date = Field(description="Admission (probationary) or full membership date.")
+    probation_ends: dt.date | None = Field(
+        description="Probationary: the first day conversion may be decided (extensions included)."
+    )
+    extension_months: int = Field(description="Months the probation was extended (0–12).")
+    entry: PipelineEntryOut | None = Field(
+        description="The pipeline entry with every stage reached, when the application was "
+        "recorded here; null for members registered directly."
+    )
+
+    @classmethod
+    def of(cls, s: MemberStage) -> MemberStageOut:
+        return cls(
+            member_id=s.member_id,
+            stage=s.stage,
+            since=s.since,
+            probation_ends=s.probation_ends,
+            extension_months=s.extension_months,
+            entry=PipelineEntryOut.of(s.entry) if s.entry is not None else None,
         )
 
 

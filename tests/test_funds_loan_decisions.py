@@ -156,6 +156,12 @@ async def test_contact_applies_for_its_own_enterprise_only(world, client, contai
     assert r.status_code == 200 and [x["id"] for x in r.json()["items"]] == [loan["id"]]
     r = await client.get(URL, headers=contact, params={"status": "approved"})
     assert r.json()["items"] == []
+    r = await client.get(URL, headers=contact, params={"org_id": world.ids["street"]})
+    assert [x["id"] for x in r.json()["items"]] == [loan["id"]]
+    r = await client.get(URL, headers=contact, params={"org_id": world.ids["branch1"]})
+    assert r.json()["items"] == []
+    r = await client.get(URL, headers=contact, params={"org_id": 999999})
+    assert r.status_code == 404 and r.json()["code"] == "org.not_found"
     before = await loans_state(container)
     for action, headers in (("approve", {}), ("disburse", key()), ("reject", {})):
         r = await client.post(
@@ -207,6 +213,14 @@ async def test_contact_over_graphql(world, client, container):
     )
     codes = [e["code"] for e in out["data"]["approveLoan"]["errors"]]
     assert codes == ["auth.scope_missing"]
+    theirs = await apply_loan(
+        world, client, pool["id"], other["id"], "10.00", [("2999-01-01", "10.00")]
+    )
+    out = await gql(
+        client, "query($id: Int!) { loan(id: $id) { id } }", {"id": theirs["id"]}, contact
+    )
+    assert out["data"] is None
+    assert out["errors"][0]["extensions"]["code"] == "fund.loan_not_found"
 
 
 async def test_committee_rejects_with_a_reason(world, client, container):

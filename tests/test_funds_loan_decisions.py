@@ -5,6 +5,7 @@ can be neither approved nor disbursed. REST and GraphQL over the same use cases.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import sqlalchemy as sa
@@ -329,3 +330,34 @@ async def test_reject_over_graphql(world, client, container):
             )
         ).scalar_one()
     assert (status, n) == ("rejected", 1)
+
+
+async def test_concurrent_approve_and_reject_decide_once(world, client, container):
+    """Approvals and rejections of the same applications at the same moment: each loan ends
+    in exactly one decision, the other side gets 409 naming it, and one audit row each."""
+    pool, own, other, _ = await setup(world, client)
+    park = world.auth(Role.PARK_ADMIN, "park")
+    street = world.auth(Role.STREET_ADMIN, "street")
+    loans = [
+        await apply_loan(world, client, pool["id"], firm["id"], "10.00", [("2999-01-01", "10.00")])
+        for firm in (own, other, own, other)
+    ]
+
+    def decide(loan_id: int, action: str) -> Any:
+        headers = park if action == "approve" else street
+        return client.post(f"{URL}/{loan_id}/{action}", headers=headers, json={"reason": "不符"})
+
+    calls = [(x["id"], a) for x in loans for a in ("approve", "reject", "reject")]
+    results = await asyncio.gather(*[decide(i, a) for i, a in calls])
+    for loan in loans:
+        mine = [r for (i, _), r in zip(calls, results, strict=True) if i == loan["id"]]
+        ok = [r for r in mine if r.status_code == 200]
+        assert len(ok) == 1, [r.text for r in mine]
+        final = ok[0].json()["status"]
+        assert final in ("approved", "rejected")
+        for r in mine:
+            if r.status_code != 200:
+                assert r.status_code == 409 and r.json()["status"] == final, r.text
+        actions = [a.action for a in await audit_rows(container, "fund_loan", loan["id"])]
+        action = "fund.loan_approve" if final == "approved" else "fund.loan_reject"
+        assert actions == ["fund.loan_apply", action]

@@ -219,9 +219,7 @@ async def apply_for_loan(uow: UnitOfWork, actor: Principal, *, new: LoanApplicat
         await _enterprise_under_pool(uow, actor, pool, g.enterprise_id, f"{pointer}/enterprise_id")
         guarantees.append((g.enterprise_id, g_fen))
     await lock_pool_unchecked(uow, pool.id)
-    locked = await uow.funds.get_pool(pool.id)
-    assert locked is not None
-    pool = locked
+    pool = await _pool_for_applicant(uow, actor, new)  # again, under the lock
     await _check_limits(uow, pool, borrower.id, fen, except_id=None)
     loan_id = await uow.loans.add(
         NewLoan(

@@ -116,8 +116,10 @@ for _role, _extra in (
 
 
 # Mutual-aid loans: an enterprise contact applies for its own enterprise and reads its own
-# loans; it never decides, disburses or sees the pools' books.
-ROLE_SCOPES[Role.ENTERPRISE_CONTACT] = ROLE_SCOPES[Role.ENTERPRISE_CONTACT] | {_S.FUNDS_APPLY}
+# loans; it never decides, disburses or sees the pools' books. Administrators hold it too (it
+# adds nothing to their funds:write) so that they may grant the enterprise_contact role.
+for _role in (Role.ENTERPRISE_CONTACT, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.PARK_ADMIN):
+    ROLE_SCOPES[_role] = ROLE_SCOPES[_role] | {_S.FUNDS_APPLY}
 
 
 def scopes_for(role: Role) -> frozenset[Scope]:

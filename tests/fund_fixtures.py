@@ -352,6 +352,7 @@ LOAN_BODIES: dict[tuple[str, str], Any] = {
         "schedule": [{"due_on": "2999-01-01", "amount": "1.00"}],
     },
     ("POST", "/api/v1/loans/{loan_id}/approve"): lambda s: {},
+    ("POST", "/api/v1/loans/{loan_id}/reject"): lambda s: {"reason": "x"},
     ("POST", "/api/v1/loans/{loan_id}/disburse"): lambda s: {},
     ("POST", "/api/v1/loans/{loan_id}/repayments"): lambda s: {"amount": "1.00"},
 }
@@ -376,6 +377,10 @@ LOAN_GRAPHQL: dict[str, tuple[str, Any]] = {
     ),
     "approveLoan": (
         "mutation($id: Int!) { approveLoan(id: $id) { errors { code } } }",
+        lambda s: {"id": s["loan_id"]},
+    ),
+    "rejectLoan": (
+        'mutation($id: Int!) { rejectLoan(id: $id, reason: "x") { errors { code } } }',
         lambda s: {"id": s["loan_id"]},
     ),
     "disburseLoan": (

@@ -125,7 +125,7 @@ async def _reload(uow: SqlUnitOfWork, actor: Principal, loan_id: int) -> Loan:
 
 @strawberry.type
 class LoanQueries:
-    @strawberry.field(description="One loan of a pool in your subtree.")
+    @strawberry.field(description="One loan of a pool in your subtree (a contact: its own).")
     async def loan(self, info: Info[Context, None], id: int) -> LoanType:
         async with info.context.uow() as uow:
             loan = await loans.get_loan(uow, info.context.actor, loan_id=id)
@@ -184,6 +184,13 @@ class LoanMutations:
     @strawberry.mutation(description="Approve a loan application (coordinating committee).")
     async def approve_loan(self, info: Info[Context, None], id: int) -> LoanPayload:
         loan, errors = await attempt(info, lambda ua: loans.approve_loan(ua[0], ua[1], loan_id=id))
+        return _payload(info, loan, errors)
+
+    @strawberry.mutation(description="Reject a loan application with a reason (committee).")
+    async def reject_loan(self, info: Info[Context, None], id: int, reason: str) -> LoanPayload:
+        loan, errors = await attempt(
+            info, lambda ua: loans.reject_loan(ua[0], ua[1], loan_id=id, reason=reason)
+        )
         return _payload(info, loan, errors)
 
     @strawberry.mutation(description="Disburse an approved loan from the pool (once per key).")

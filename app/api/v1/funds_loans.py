@@ -14,7 +14,7 @@ from app.api.routing import StrictQueryRoute
 from app.api.v1.funds import MoneyKey
 from app.api.v1.responses import problems
 from app.api.v1.schemas.common import Id, PageOut
-from app.api.v1.schemas.funds import LoanCreate, LoanOut, RepaymentIn
+from app.api.v1.schemas.funds import LoanCreate, LoanOut, LoanRejectionIn, RepaymentIn
 from app.domain.funds import loans
 from app.domain.funds.model import Loan, LoanStatus
 from app.domain.pagination import decode_cursor, encode_cursor
@@ -47,11 +47,13 @@ async def apply_for_loan(
     uow: WriteUow,
     key: IdempotencyKey,
 ) -> Response:
-    """An enterprise under the pool's owner applies for an amount with a purpose and a
-    repayment schedule (instalments after today, increasing, adding up to the amount), with
-    optional guarantees by other enterprises. Refused when the borrower would owe more than
-    the exposure limit (422 `fund.exposure_limit_exceeded`) or the pool has less available
-    (422 `fund.insufficient_balance`). Honours `Idempotency-Key`."""
+    """Staff (`funds:write`) apply for an enterprise in their subtree; an enterprise contact
+    (`funds:apply`) applies for its own enterprise only (another one: 404, as if absent) from
+    a pool owned above it. The borrower, under the pool's owner, asks for an amount with a
+    purpose and a repayment schedule (instalments after today, increasing, adding up to the
+    amount), with optional guarantees by other enterprises. Refused when the borrower would
+    owe more than the exposure limit (422 `fund.exposure_limit_exceeded`) or the pool has
+    less available (422 `fund.insufficient_balance`). Honours `Idempotency-Key`."""
 
     async def act() -> JSONResponse:
         loan = await loans.apply_for_loan(
@@ -90,7 +92,8 @@ async def list_loans(
     ] = False,
 ) -> PageOut[LoanOut]:
     """Loans of pools owned in the subtree of `org_id`, oldest first, each with what is
-    outstanding, the next instalment due and the days overdue."""
+    outstanding, the next instalment due and the days overdue. An enterprise contact
+    (`funds:apply`) sees its own enterprise's loans only."""
     after = decode_cursor(paging[1], kind="loans", sort="id", arity=2)
     page = await loans.list_loans(
         uow,
@@ -133,6 +136,33 @@ async def approve_loan(
 
     async def act() -> JSONResponse:
         return _response(c, await loans.approve_loan(uow, who, loan_id=loan_id))
+
+    return await run_idempotent(request, uow, who, key, act)
+
+
+@router.post(
+    "/loans/{loan_id}/reject",
+    response_model=LoanOut,
+    responses=problems(409),
+    summary="Reject a loan application",
+)
+async def reject_loan(
+    loan_id: Id,
+    body: LoanRejectionIn,
+    request: Request,
+    who: CurrentPrincipal,
+    c: AppContainer,
+    uow: WriteUow,
+    key: IdempotencyKey,
+) -> Response:
+    """The coordinating committee (`funds:approve`, the pool owner's staff or above, not the
+    applicant) rejects an `applied` loan with a reason (kept in the audit trail); no money
+    moves and the loan can no longer be approved or disbursed (409 `fund.loan_status`).
+    Honours `Idempotency-Key`."""
+
+    async def act() -> JSONResponse:
+        loan = await loans.reject_loan(uow, who, loan_id=loan_id, reason=body.reason)
+        return _response(c, loan)
 
     return await run_idempotent(request, uow, who, key, act)
 

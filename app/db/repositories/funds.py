@@ -626,6 +626,27 @@ class SqlSpendingRepository:
         result: Any = await self.s.execute(stmt)
         return bool(result.rowcount)
 
+    async def of_transaction(self, transaction_id: int) -> SpendingRequest | None:
+        stmt = _request_select().where(FundSpendingRequestRow.transaction_id == transaction_id)
+        row = (await self.s.execute(stmt)).first()
+        return to_request(row) if row else None
+
+    async def mark_reversed(self, request_id: int, *, now: dt.datetime) -> bool:
+        stmt = (
+            sa.update(FundSpendingRequestRow)
+            .where(
+                FundSpendingRequestRow.id == request_id,
+                FundSpendingRequestRow.status == RequestStatus.APPROVED.value,
+            )
+            .values(
+                status=RequestStatus.REVERSED.value,
+                version=FundSpendingRequestRow.version + 1,
+                updated_at=now,
+            )
+        )
+        result: Any = await self.s.execute(stmt)
+        return bool(result.rowcount)
+
 
 _LOAN_COLUMNS = [
     *FundLoanRow.__table__.c,
@@ -740,15 +761,20 @@ class SqlLoanRepository:
 
     async def in_subtree(
         self,
-        path: str,
+        path: str | None,
         *,
         pool_id: int | None,
         status: LoanStatus | None,
         due_before: dt.date | None,
         page: PageRequest,
+        enterprise_id: int | None = None,
     ) -> Page[Loan]:
-        lo, hi = subtree_bounds(path)
-        stmt = _loan_select().where(_POOL_ORG.path >= lo, _POOL_ORG.path < hi)
+        stmt = _loan_select()
+        if path is not None:
+            lo, hi = subtree_bounds(path)
+            stmt = stmt.where(_POOL_ORG.path >= lo, _POOL_ORG.path < hi)
+        if enterprise_id is not None:
+            stmt = stmt.where(FundLoanRow.enterprise_id == enterprise_id)
         if pool_id is not None:
             stmt = stmt.where(FundLoanRow.pool_id == pool_id)
         if status is not None:

@@ -30,6 +30,7 @@ class Scope(StrEnum):
     SYNC_ADMIN = "sync:admin"  # register and manage machine clients (district administrators)
     SYNC_WRITE = "sync:write"  # bulk upserts keyed by a machine client's external ids
     CHANGES_READ = "changes:read"  # the change feed and webhooks of a machine client
+    FUNDS_APPLY = "funds:apply"  # an enterprise contact applies for and reads its own loans
 
 
 class Role(StrEnum):
@@ -112,6 +113,13 @@ for _role, _extra in (
     (Role.ANALYST, frozenset({_S.SHARING_READ})),
 ):
     ROLE_SCOPES[_role] = ROLE_SCOPES[_role] | _extra
+
+
+# Mutual-aid loans: an enterprise contact applies for its own enterprise and reads its own
+# loans; it never decides, disburses or sees the pools' books. Administrators hold it too (it
+# adds nothing to their funds:write) so that they may grant the enterprise_contact role.
+for _role in (Role.ENTERPRISE_CONTACT, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.PARK_ADMIN):
+    ROLE_SCOPES[_role] = ROLE_SCOPES[_role] | {_S.FUNDS_APPLY}
 
 
 def scopes_for(role: Role) -> frozenset[Scope]:

@@ -25,6 +25,7 @@ from app.domain.funds.model import (
     Line,
     Pool,
     PoolPurpose,
+    RequestStatus,
     SourceKind,
     Statement,
     Transaction,
@@ -357,6 +358,25 @@ async def reverse_transaction(
         org_id=pool.org_id,
         changes={"reverses_id": original.id, "reason": why},
     )
+    # A spending request paid out by the original is no longer approved: mark it reversed
+    # in the same transaction (under the pool's lock, which every request change holds).
+    request = await uow.spending.of_transaction(original.id)
+    if request is not None:
+        ok = await uow.spending.mark_reversed(request.id, now=uow.clock.now())
+        assert ok, "a paid-out request is approved until its payout is reversed"
+        await uow.audit.record(
+            actor,
+            action="fund.spending_reversed",
+            target_type="fund_spending_request",
+            target_id=request.id,
+            org_id=request.org_id,
+            changes={
+                "status": RequestStatus.REVERSED.value,
+                "transaction_id": original.id,
+                "reversal_id": tx.id,
+                "reason": why,
+            },
+        )
     await uow.commit()
     return tx
 

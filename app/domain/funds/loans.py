@@ -13,9 +13,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.domain.auth.principal import Principal
-from app.domain.auth.scopes import Scope
+from app.domain.auth.scopes import Role, Scope
+from app.domain.enterprises.model import Enterprise
 from app.domain.enterprises.service import load_enterprise
-from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
+from app.domain.errors import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 from app.domain.funds import messages as _messages  # noqa: F401  (registers error texts)
 from app.domain.funds.ledger import (
     LOANS_REF,
@@ -39,7 +46,7 @@ from app.domain.funds.model import (
     parse_money,
 )
 from app.domain.funds.ports import NewLoan, NewTransaction
-from app.domain.orgs.model import is_descendant_or_self
+from app.domain.orgs.model import Org, is_descendant_or_self
 from app.domain.orgs.service import load_org
 from app.domain.pagination import Page, PageRequest, check_limit
 from app.domain.ports import UnitOfWork
@@ -136,23 +143,69 @@ async def _check_limits(
         raise insufficient(pool.balance_fen)
 
 
+def is_contact(actor: Principal) -> bool:
+    """An enterprise contact acts for its own enterprise (the token's ``ent``) only."""
+    return actor.role is Role.ENTERPRISE_CONTACT
+
+
+def _enterprise_not_found(enterprise_id: int, pointer: str) -> NotFound:
+    return NotFound(
+        "enterprise.not_found",
+        params={"id": enterprise_id},
+        fields=[FieldError("enterprise.not_found", pointer=pointer)],
+    )
+
+
+async def _enterprise_under_pool(
+    uow: UnitOfWork, actor: Principal, pool: Pool, enterprise_id: int, pointer: str
+) -> Enterprise:
+    """An enterprise under the pool's owner. Staff see by their subtree; a contact names its
+    own enterprise as borrower and any enterprise under the pool's owner as guarantor."""
+    if is_contact(actor):
+        ent = await uow.enterprises.get(enterprise_id)
+        if ent is None:
+            raise _enterprise_not_found(enterprise_id, pointer)
+    else:
+        ent = await load_enterprise(uow, actor, enterprise_id, pointer=pointer)
+    if not is_descendant_or_self(ent.org_path, pool.org_path):
+        raise _enterprise_not_found(ent.id, pointer)
+    return ent
+
+
+async def _pool_for_applicant(uow: UnitOfWork, actor: Principal, new: LoanApplication) -> Pool:
+    """Staff: a pool in their subtree. A contact: any pool above its own enterprise, and
+    the borrower must be that enterprise (another enterprise is NotFound, as if absent)."""
+    if not is_contact(actor):
+        actor.require(Scope.FUNDS_WRITE)
+        return await load_pool(uow, actor, new.pool_id, pointer="/pool_id")
+    actor.require(Scope.FUNDS_APPLY)
+    if actor.enterprise_id is None or new.enterprise_id != actor.enterprise_id:
+        raise _enterprise_not_found(new.enterprise_id, "/enterprise_id")
+    own = await uow.enterprises.get(actor.enterprise_id)
+    pool = await uow.funds.get_pool(new.pool_id)
+    if own is None:
+        raise _enterprise_not_found(new.enterprise_id, "/enterprise_id")
+    if pool is None or not is_descendant_or_self(own.org_path, pool.org_path):
+        raise NotFound(
+            "fund.pool_not_found",
+            params={"id": new.pool_id},
+            fields=[FieldError("fund.pool_not_found", pointer="/pool_id")],
+        )
+    return pool
+
+
 async def apply_for_loan(uow: UnitOfWork, actor: Principal, *, new: LoanApplication) -> Loan:
     """Record an enterprise's application for an emergency loan from a mutual-aid pool."""
-    actor.require(Scope.FUNDS_WRITE)
+    if not (actor.has(Scope.FUNDS_WRITE) or actor.has(Scope.FUNDS_APPLY)):
+        actor.require(Scope.FUNDS_WRITE)
     fen = parse_money(new.amount, pointer="/amount")
     purpose = (new.purpose or "").strip()
     if not purpose:
         raise _invalid("fund.purpose_required", "/purpose")
     installments = check_schedule(new.schedule, fen, uow.clock.today())
-    pool = await load_pool(uow, actor, new.pool_id, pointer="/pool_id")
+    pool = await _pool_for_applicant(uow, actor, new)
     _require_mutual_aid(pool)
-    borrower = await load_enterprise(uow, actor, new.enterprise_id, pointer="/enterprise_id")
-    if not is_descendant_or_self(borrower.org_path, pool.org_path):
-        raise NotFound(
-            "enterprise.not_found",
-            params={"id": borrower.id},
-            fields=[FieldError("enterprise.not_found", pointer="/enterprise_id")],
-        )
+    borrower = await _enterprise_under_pool(uow, actor, pool, new.enterprise_id, "/enterprise_id")
     guarantees: list[tuple[int, int]] = []
     for n, g in enumerate(new.guarantees):
         pointer = f"/guarantees/{n}"
@@ -163,10 +216,10 @@ async def apply_for_loan(uow: UnitOfWork, actor: Principal, *, new: LoanApplicat
             raise _invalid("fund.guarantor_duplicate", f"{pointer}/enterprise_id")
         if g_fen > fen:
             raise _invalid("fund.guarantee_exceeds_loan", f"{pointer}/amount")
-        await load_enterprise(uow, actor, g.enterprise_id, pointer=f"{pointer}/enterprise_id")
+        await _enterprise_under_pool(uow, actor, pool, g.enterprise_id, f"{pointer}/enterprise_id")
         guarantees.append((g.enterprise_id, g_fen))
     await lock_pool_unchecked(uow, pool.id)
-    pool = await load_pool(uow, actor, pool.id)
+    pool = await _pool_for_applicant(uow, actor, new)  # again, under the lock
     await _check_limits(uow, pool, borrower.id, fen, except_id=None)
     loan_id = await uow.loans.add(
         NewLoan(
@@ -199,11 +252,25 @@ async def apply_for_loan(uow: UnitOfWork, actor: Principal, *, new: LoanApplicat
 
 
 async def load_loan(uow: UnitOfWork, actor: Principal, loan_id: int) -> Loan:
-    """The loan, if its pool's owner lies in the actor's subtree."""
+    """The loan, if its pool's owner lies in the actor's subtree (a contact: if it is its
+    own enterprise's loan)."""
     loan = await uow.loans.get(loan_id)
-    if loan is None or not actor.covers_path(loan.pool_org_path):
+    if loan is None or not _sees(actor, loan):
         raise NotFound("fund.loan_not_found", params={"id": loan_id})
     return loan
+
+
+def _sees(actor: Principal, loan: Loan) -> bool:
+    if is_contact(actor):
+        return actor.enterprise_id is not None and actor.enterprise_id == loan.enterprise_id
+    return actor.covers_path(loan.pool_org_path)
+
+
+def _require_reader(actor: Principal) -> None:
+    """Staff read with funds:read; a contact reads its own loans with funds:apply."""
+    if is_contact(actor) and actor.has(Scope.FUNDS_APPLY):
+        return
+    actor.require(Scope.FUNDS_READ)
 
 
 async def _locked(
@@ -263,6 +330,26 @@ async def approve_loan(uow: UnitOfWork, actor: Principal, *, loan_id: int) -> Lo
         pool,
         action="fund.loan_approve",
         changes={"status": LoanStatus.APPROVED, "approved_by": actor.subject[:100]},
+    )
+
+
+async def reject_loan(uow: UnitOfWork, actor: Principal, *, loan_id: int, reason: str) -> Loan:
+    """The coordinating committee rejects an application, with a reason; no money moves."""
+    actor.require(Scope.FUNDS_APPROVE)
+    why = (reason or "").strip()[:500]
+    if not why:
+        raise _invalid("fund.loan_reject_reason_required", "/reason")
+    loan, pool = await _locked(uow, actor, loan_id, LoanStatus.APPLIED)
+    if actor.subject == loan.applied_by:
+        raise RuleViolation("fund.self_approval", params={"id": loan.id})
+    return await _save(
+        uow,
+        actor,
+        loan,
+        pool,
+        action="fund.loan_reject",
+        changes={"status": LoanStatus.REJECTED},
+        extra={"reason": why},
     )
 
 
@@ -352,8 +439,8 @@ async def repay_loan(
 
 
 async def get_loan(uow: UnitOfWork, actor: Principal, *, loan_id: int) -> Loan:
-    """One loan of a pool in the actor's subtree."""
-    actor.require(Scope.FUNDS_READ)
+    """One loan of a pool in the actor's subtree (a contact: of its own enterprise)."""
+    _require_reader(actor)
     return await load_loan(uow, actor, loan_id)
 
 
@@ -368,9 +455,32 @@ async def list_loans(
     page: PageRequest,
 ) -> Page[Loan]:
     """Loans of pools owned in the subtree of ``org_id``; ``overdue`` keeps those with an
-    instalment past due and not repaid (Asia/Shanghai business dates)."""
-    actor.require(Scope.FUNDS_READ)
+    instalment past due and not repaid (Asia/Shanghai business dates). A contact sees its
+    own enterprise's loans only (of pools owned under ``org_id`` when given)."""
+    _require_reader(actor)
     check_limit(page.limit, maximum=uow.policy.page_size_max)
+    due_before = uow.clock.today() if overdue else None
+    if is_contact(actor):
+        if actor.enterprise_id is None:
+            return Page([], None)
+        path: str | None = None
+        if org_id is not None:
+            org: Org | None = await uow.orgs.get(org_id)
+            if org is None:
+                raise NotFound(
+                    "org.not_found",
+                    params={"id": org_id},
+                    fields=[FieldError("org.not_found", parameter="org_id")],
+                )
+            path = org.path
+        return await uow.loans.in_subtree(
+            path,
+            pool_id=pool_id,
+            status=status,
+            due_before=due_before,
+            page=page,
+            enterprise_id=actor.enterprise_id,
+        )
     root_id = org_id if org_id is not None else actor.org_id
     if root_id is None:
         raise InvalidInput("org.root_required")
@@ -386,6 +496,6 @@ async def list_loans(
         root.path,
         pool_id=pool_id,
         status=status,
-        due_before=uow.clock.today() if overdue else None,
+        due_before=due_before,
         page=page,
     )

@@ -410,3 +410,14 @@ messages.register(
         ),
     }
 )
+
+messages.register(
+    {
+        "fund.loan_reject_reason_required": (
+            "缺少驳回理由",
+            "Reason required",
+            "驳回借款申请须说明理由。",
+            "Rejecting a loan application needs a reason.",
+        ),
+    }
+)

@@ -139,6 +139,7 @@ class RequestStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    REVERSED = "reversed"  # approved, then its payout was reversed; final
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,7 @@ class LoanStatus(StrEnum):
     APPROVED = "approved"
     DISBURSED = "disbursed"
     REPAID = "repaid"
+    REJECTED = "rejected"  # the coordinating committee said no; final
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,14 @@ class SpendingRepository(Protocol):
         """Move a pending request to ``status``; False when it is no longer pending."""
         ...
 
+    async def of_transaction(self, transaction_id: int) -> SpendingRequest | None:
+        """The request whose approval paid out through ``transaction_id``, if any."""
+        ...
+
+    async def mark_reversed(self, request_id: int, *, now: dt.datetime) -> bool:
+        """Move an approved request to reversed; False when it is not approved."""
+        ...
+
 
 @dataclass(frozen=True)
 class NewLoan:
@@ -185,15 +193,17 @@ class LoanRepository(Protocol):
 
     async def in_subtree(
         self,
-        path: str,
+        path: str | None,
         *,
         pool_id: int | None,
         status: LoanStatus | None,
         due_before: dt.date | None,
         page: PageRequest,
+        enterprise_id: int | None = None,
     ) -> Page[Loan]:
-        """Loans of pools owned in the subtree at ``path``; ``due_before`` keeps disbursed
-        loans with an uncovered instalment due before that date (the overdue ones)."""
+        """Loans of pools owned in the subtree at ``path`` (None: anywhere); ``due_before``
+        keeps disbursed loans with an uncovered instalment due before that date (the overdue
+        ones); ``enterprise_id`` keeps that borrower's."""
         ...
 
     async def of_borrower(self, pool_id: int, enterprise_id: int) -> list[Loan]: ...

@@ -72,6 +72,10 @@ class ReversalCreate(Strict):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class LoanRejectionIn(Strict):
+    reason: str = Field(min_length=1, max_length=500, description="Why, for the applicant.")
+
+
 class PoolOut(BaseModel):
     id: int
     org_id: int
@@ -229,7 +233,9 @@ class SpendingRequestOut(BaseModel):
     category: Category
     purpose: str
     amount: str
-    status: RequestStatus
+    status: RequestStatus = Field(
+        description="`reversed`: it was approved, then its payout was reversed."
+    )
     requested_by: str
     decided_by: str | None
     decided_at: dt.datetime | None

@@ -63,7 +63,7 @@ async def _fingerprint(request: Request) -> str:
     return h.hexdigest()
 
 
-def _replay(row: _Stored, fingerprint: str) -> Response:
+def _replay(row: StoredResponse, fingerprint: str) -> Response:
     if row.fingerprint != fingerprint:
         raise RuleViolation(
             "idempotency.key_reused",
@@ -81,15 +81,17 @@ def _replay(row: _Stored, fingerprint: str) -> Response:
     )
 
 
+# The stored-response helpers below are shared with the GraphQL edge (app/graphql/
+# fund_idempotency.py), which claims keys in the same table: one record per key, whichever edge.
 @dataclass(frozen=True)
-class _Stored:
+class StoredResponse:
     fingerprint: str
     status_code: int | None
     response_body: str | None
     response_headers: dict[str, str] | None
 
 
-async def _find(uow: SqlUnitOfWork, principal: str, key: str) -> _Stored | None:
+async def find_stored(uow: SqlUnitOfWork, principal: str, key: str) -> StoredResponse | None:
     stmt = sa.select(
         IdempotencyRow.fingerprint,
         IdempotencyRow.status_code,
@@ -97,17 +99,19 @@ async def _find(uow: SqlUnitOfWork, principal: str, key: str) -> _Stored | None:
         IdempotencyRow.response_headers,
     ).where(IdempotencyRow.principal == principal, IdempotencyRow.key == key)
     row = (await uow.session.execute(stmt)).first()
-    return _Stored(*row) if row else None
+    return StoredResponse(*row) if row else None
 
 
-async def _settled(uow: SqlUnitOfWork, principal: str, key: str, row: _Stored) -> _Stored:
+async def wait_settled(
+    uow: SqlUnitOfWork, principal: str, key: str, row: StoredResponse
+) -> StoredResponse:
     """The first request's response is stored just after its commit: wait briefly for it
     rather than bounce a duplicate that arrived in that instant."""
     for _ in range(_REPLAY_POLLS):
         if row.status_code is not None:
             break
         await asyncio.sleep(_REPLAY_POLL_SECONDS)
-        found = await _find(uow, principal, key)
+        found = await find_stored(uow, principal, key)
         await uow.session.rollback()
         if found is None:
             break
@@ -126,10 +130,10 @@ async def run_idempotent(
     if key is None:
         return await action()
     fingerprint = await _fingerprint(request)
-    existing = await _find(uow, actor.subject, key)
+    existing = await find_stored(uow, actor.subject, key)
     if existing is not None:
         await uow.session.rollback()
-        return _replay(await _settled(uow, actor.subject, key, existing), fingerprint)
+        return _replay(await wait_settled(uow, actor.subject, key, existing), fingerprint)
     try:
         await uow.session.execute(
             sa.insert(IdempotencyRow)
@@ -146,11 +150,11 @@ async def run_idempotent(
     except IntegrityError:
         # Another request with this key committed first (we waited on its lock).
         await uow.session.rollback()
-        existing = await _find(uow, actor.subject, key)
+        existing = await find_stored(uow, actor.subject, key)
         await uow.session.rollback()
         if existing is None:
             raise Conflict("idempotency.in_progress", extra={"retry_after": 1}) from None
-        return _replay(await _settled(uow, actor.subject, key, existing), fingerprint)
+        return _replay(await wait_settled(uow, actor.subject, key, existing), fingerprint)
     response = await action()  # commits the change together with the claim
     headers: dict[str, Any] = {
         k: v for k, v in response.headers.items() if k.lower() in {"location", "etag"}

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from strawberry.types import Info
 
-from app.api.idempotency import _find, _settled, _Stored
+from app.api.idempotency import StoredResponse, find_stored, wait_settled
 from app.db.models import IdempotencyRow
 from app.db.uow import SqlUnitOfWork
 from app.domain.auth.principal import Principal
@@ -50,7 +50,7 @@ def _check_key(key: str) -> None:
         )
 
 
-def _stored_id(row: _Stored, fingerprint: str) -> int:
+def _stored_id(row: StoredResponse, fingerprint: str) -> int:
     if row.fingerprint != fingerprint:
         raise RuleViolation(
             "idempotency.key_reused",
@@ -78,7 +78,7 @@ async def attempt_once(
     try:
         _check_key(key)
         async with info.context.uow(readonly=False) as uow:
-            existing = await _find(uow, actor.subject, key)
+            existing = await find_stored(uow, actor.subject, key)
             if existing is None:
                 try:
                     await uow.session.execute(
@@ -95,12 +95,12 @@ async def attempt_once(
                     )
                 except IntegrityError:
                     await uow.session.rollback()
-                    existing = await _find(uow, actor.subject, key)
+                    existing = await find_stored(uow, actor.subject, key)
                     if existing is None:
                         raise Conflict("idempotency.in_progress") from None
             if existing is not None:
                 await uow.session.rollback()
-                settled = await _settled(uow, actor.subject, key, existing)
+                settled = await wait_settled(uow, actor.subject, key, existing)
                 return await reload(uow, actor, _stored_id(settled, fingerprint)), []
             result = await run(uow, actor)  # commits the change with the claim
             await uow.session.execute(
